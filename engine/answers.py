@@ -1,0 +1,83 @@
+"""Check answers (from a file, a form or a test case) against the questions they answer.
+
+An answer is a fact id and a value. "I don't know" (`dont_know`) is valid for every
+question. Anything else that does not fit is reported with the file, line and a fix.
+"""
+
+from __future__ import annotations
+
+from engine.model import DONT_KNOW, DONT_KNOW_WORD, KnowledgeBase, Question
+from engine.problems import AnswerError, Problem, did_you_mean
+
+
+def check_value(kb: KnowledgeBase, fact: str, value, what: str = "answer") -> tuple[object, str]:
+    """Convert a raw YAML/JSON value to the model's value for `fact`.
+
+    Returns (value, "") or (None, "message — fix"). Works for questions and conclusions.
+    """
+    decl = kb.questions.get(fact) or kb.conclusions.get(fact)
+    if decl is None:
+        return None, f"unknown fact '{fact}' — {did_you_mean(fact, list(kb.questions) + list(kb.conclusions)) or 'check the id in knowledge_base/questions'}"
+    if value == DONT_KNOW_WORD or value is DONT_KNOW:
+        return DONT_KNOW, ""
+    kind = decl.type
+    values = decl.values
+    if kind == "boolean":
+        if isinstance(value, bool):
+            return value, ""
+        return None, f"'{fact}' is a yes/no question, not {value!r} — write true, false or {DONT_KNOW_WORD}"
+    if kind == "number":
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value, ""
+        return None, f"'{fact}' takes a number, not {value!r} — write e.g. {fact}: 3"
+    if kind == "choice":
+        if isinstance(value, bool) and ("yes" if value else "no") in values:
+            return None, f"{value!r} for '{fact}' was read as a boolean — quote it: '{'yes' if value else 'no'}'"
+        if isinstance(value, str) and value in values:
+            return value, ""
+        if isinstance(value, list):
+            return None, f"'{fact}' takes one value, not a list — choose one of: {', '.join(values)}"
+        hint = did_you_mean(value, values) or f"choose one of: {', '.join(values)}"
+        return None, f"{value!r} is not a choice of '{fact}' — {hint}"
+    # multichoice
+    items = value if isinstance(value, list) else None
+    if items is None:
+        return None, f"'{fact}' takes a list of values — write it as [{value}]"
+    bad = [v for v in items if v not in values]
+    if bad:
+        hint = did_you_mean(bad[0], values) or f"choose from: {', '.join(values)}"
+        return None, f"{bad[0]!r} is not a choice of '{fact}' — {hint}"
+    return frozenset(items), ""
+
+
+def parse_answers(kb: KnowledgeBase, raw, name: str, module: str | None = None) -> dict:
+    """Validate a mapping of fact id → value; raise AnswerError listing every problem."""
+    problems: list[Problem] = []
+    if not isinstance(raw, dict):
+        raise AnswerError([Problem(name, getattr(raw, "line", 0), "answers must be a mapping of 'fact.id: value' lines", "write one 'module.question: value' per line")])
+    answers = {}
+    for fact, value in raw.items():
+        line = raw.line_of(fact) if hasattr(raw, "line_of") else 0
+        if fact not in kb.questions:
+            if fact in kb.conclusions:
+                problems.append(Problem(name, line, f"'{fact}' is a conclusion the rules draw, not an answer", "remove it from the answers"))
+                continue
+            hint = did_you_mean(fact, kb.questions) or "see the question ids in knowledge_base/questions"
+            problems.append(Problem(name, line, f"unknown fact '{fact}'", hint))
+            continue
+        if module and kb.questions[fact].module != module:
+            problems.append(Problem(name, line, f"'{fact}' belongs to module '{kb.questions[fact].module}', not '{module}'", "answer it in that module"))
+            continue
+        converted, error = check_value(kb, fact, value)
+        if error:
+            message, _, fix = error.partition(" — ")
+            problems.append(Problem(name, line, message, fix))
+            continue
+        answers[fact] = converted
+    if problems:
+        raise AnswerError(problems)
+    return answers
+
+
+def question_of(kb: KnowledgeBase, fact: str) -> Question | None:
+    return kb.questions.get(fact)

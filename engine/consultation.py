@@ -1,0 +1,60 @@
+"""A consultation: answers in, conclusions, recommendations and trace out.
+
+This is the one entry point the views (CLI, web UI, tests) use:
+
+    outcome = consult(compiled, answers)
+
+It replays the interview (engine.planner), runs the rules on the backend
+(engine.inference) and, when answers are "I don't know", works out which conclusions are
+firm and which depend on the unknown answers (engine.uncertainty).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from engine.compiler import CompiledModule
+from engine.inference import run
+from engine.logic import Firing
+from engine.model import ABSENT, DONT_KNOW, Recommendation
+from engine.planner import Plan, replay
+
+
+@dataclass(frozen=True)
+class Outcome:
+    module: str
+    answers: dict  # the answers the interview used, in the order asked
+    unused_answers: dict
+    complete: bool
+    next_question: str | None
+    open_goals: tuple[str, ...]
+    conclusions: dict  # settled derived facts that have a value
+    recommendations: tuple[tuple[str, Recommendation], ...]
+    trace: tuple[Firing, ...]
+    plan: Plan
+    uncertainty: object | None  # engine.uncertainty.Uncertainty when answers were dont_know
+
+
+def consult(compiled: CompiledModule, answers: Mapping[str, object], explore_unknowns: bool = True) -> Outcome:
+    plan = replay(compiled, answers)
+    result = run(compiled, plan.state)
+    conclusions = {f: v for f, v in result.facts.items() if f in compiled.kb.conclusions and v is not ABSENT}
+    uncertainty = None
+    if explore_unknowns and any(v is DONT_KNOW for v in plan.used.values()):
+        from engine.uncertainty import explore
+
+        uncertainty = explore(compiled, plan)
+    return Outcome(
+        module=compiled.module.id,
+        answers=plan.used,
+        unused_answers=plan.unused,
+        complete=plan.complete,
+        next_question=plan.next_question,
+        open_goals=plan.open_goals,
+        conclusions=conclusions,
+        recommendations=result.recommendations,
+        trace=result.firings,
+        plan=plan,
+        uncertainty=uncertainty,
+    )

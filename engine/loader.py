@@ -1,0 +1,326 @@
+"""Load the knowledge base from YAML into the typed model (`engine.model`).
+
+Layout (paths relative to the knowledge-base root):
+
+    knowledge_base/sources.yaml          sources that rules cite
+    knowledge_base/questions/<m>.yaml    the questions of module <m>, in interview order
+    rules/<m>/module.yaml                module <m>: title, goals, the facts its rules conclude
+    rules/<m>/*.yaml                     the rules of module <m>
+    rules/<m>/tests/*.yaml               test cases: answers and the exact expected conclusions
+
+`load` reads everything, collects every problem (never stopping at the first) and then
+runs the cross-reference checks in `engine.validate`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.conditions import parse_condition
+from engine.model import (
+    FACT_TYPES,
+    Choice,
+    ConclusionType,
+    Definition,
+    KnowledgeBase,
+    Module,
+    Origin,
+    Question,
+    Recommendation,
+    Rule,
+    Source,
+    TestCase,
+    Text,
+)
+from engine.problems import KnowledgeBaseError, Problem
+from engine.reading import Reader
+from engine.yamlfile import Located, LocatedList, YamlError, read_yaml
+
+
+def default_root() -> Path:
+    """The knowledge base shipped with the project (the repository root)."""
+    return Path(__file__).resolve().parent.parent
+
+
+def load(root: Path | str | None = None, strict: bool = True) -> tuple[KnowledgeBase, list[Problem]]:
+    """Load and validate. With `strict`, raise KnowledgeBaseError if there is any error."""
+    from engine.validate import validate  # validate depends on the model only, not on us
+
+    root = Path(root) if root else default_root()
+    kb = KnowledgeBase(root=str(root))
+    problems: list[Problem] = []
+    for path, name in _files(root, problems):
+        try:
+            data = read_yaml(path, name)
+        except YamlError as exc:
+            problems.append(exc.problem)
+            continue
+        reader = Reader(name, problems)
+        if data is None:
+            reader.problem(0, "the file is empty", "add content or delete the file", "warning")
+            continue
+        doc = reader.mapping(data, "the file", 1)
+        if doc is None:
+            continue
+        _read_document(kb, reader, doc, path, root)
+    problems.extend(validate(kb))
+    if strict and any(p.severity == "error" for p in problems):
+        raise KnowledgeBaseError([p for p in problems if p.severity == "error"])
+    return kb, problems
+
+
+def _files(root: Path, problems: list[Problem]):
+    sources = root / "knowledge_base" / "sources.yaml"
+    if not sources.exists():
+        problems.append(Problem("knowledge_base/sources.yaml", 0, "the file is missing", "create it with a 'sources:' list"))
+    else:
+        yield sources, "knowledge_base/sources.yaml"
+    for path in sorted((root / "knowledge_base" / "questions").glob("*.yaml")):
+        yield path, path.relative_to(root).as_posix()
+    rules_dir = root / "rules"
+    for module_dir in sorted(p for p in rules_dir.iterdir() if p.is_dir()) if rules_dir.exists() else []:
+        module_file = module_dir / "module.yaml"
+        if not module_file.exists():
+            problems.append(Problem(module_file.relative_to(root).as_posix(), 0, "the module file is missing", "create it with 'module:', 'title:', 'goals:' and 'conclusions:'"))
+        else:
+            yield module_file, module_file.relative_to(root).as_posix()
+        for path in sorted(module_dir.glob("*.yaml")):
+            if path.name != "module.yaml":
+                yield path, path.relative_to(root).as_posix()
+        for path in sorted((module_dir / "tests").glob("*.yaml")):
+            yield path, path.relative_to(root).as_posix()
+
+
+def _read_document(kb: KnowledgeBase, reader: Reader, doc: Located, path: Path, root: Path) -> None:
+    rel = path.relative_to(root)
+    if rel.parts[0] == "knowledge_base" and rel.name == "sources.yaml":
+        reader.keys(doc, "the sources file", ("sources",), ())
+        for line, item in reader.items(doc, "sources", "sources"):
+            _add(kb.sources, _source(reader, item, line), reader, "source")
+    elif rel.parts[0] == "knowledge_base":
+        if reader.keys(doc, "a questions file", ("module", "questions"), ()):
+            module = str(doc["module"])
+            if module != path.stem:
+                reader.problem(doc.line_of("module"), f"module '{module}' does not match the file name '{path.name}'", f"name the file '{module}.yaml' or write 'module: {path.stem}'")
+            for line, item in reader.items(doc, "questions", "questions"):
+                _add(kb.questions, _question(reader, item, line, module), reader, "question")
+    elif len(rel.parts) > 3 and rel.parts[2] == "tests":
+        reader.keys(doc, "a test file", ("cases",), ())
+        for line, item in reader.items(doc, "cases", "test cases"):
+            case = _test_case(reader, item, line, rel.parts[1])
+            if case:
+                kb.tests.append(case)
+    elif rel.name == "module.yaml":
+        _module(kb, reader, doc, rel.parts[1])
+    else:
+        reader.keys(doc, "a rules file", ("rules",), ())
+        for line, item in reader.items(doc, "rules", "rules"):
+            _add(kb.rules, _rule(reader, item, line, rel.parts[1]), reader, "rule")
+
+
+def _add(table: dict, obj, reader: Reader, what: str) -> None:
+    if obj is None:
+        return
+    if obj.id in table:
+        first = table[obj.id].origin
+        reader.problem(obj.origin.line, f"duplicate {what} id '{obj.id}' (first defined at {first})", "give each an id of its own")
+        return
+    table[obj.id] = obj
+
+
+def _source(reader: Reader, node, line: int) -> Source | None:
+    m = reader.mapping(node, "a source", line)
+    if m is None or not reader.keys(m, "a source", ("id", "title", "citation"), ("url", "version", "note")):
+        return None
+    title = reader.text(m, "title", f"source '{m['id']}'")
+    if "version" not in m:
+        reader.problem(m.line, f"source '{m['id']}' has no 'version'", "add 'version:' with the version or the date the text was read")
+    return Source(
+        id=str(m["id"]),
+        title=title or Text("", ""),
+        citation=reader.string(m, "citation", "a source"),
+        url=reader.string(m, "url", "a source"),
+        version=reader.string(m, "version", "a source"),
+        note=reader.text(m, "note", f"source '{m['id']}'", required=False),
+        origin=reader.origin(m),
+    )
+
+
+def _choices(reader: Reader, m: Located, what: str) -> tuple[Choice, ...]:
+    choices = []
+    for line, item in reader.items(m, "choices", "choices ('- id: …' with 'label:')"):
+        c = reader.mapping(item, f"a choice of {what}", line)
+        if c is None or not reader.keys(c, f"a choice of {what}", ("id", "label"), ()):
+            continue
+        if isinstance(c["id"], bool):
+            reader.problem(c.line_of("id"), f"choice id {c['id']!r} of {what} was read as a boolean", "quote it: id: 'yes'")
+            continue
+        label = reader.text(c, "label", f"choice '{c['id']}' of {what}")
+        choices.append(Choice(str(c["id"]), label or Text("", "")))
+    return tuple(choices)
+
+
+def _fact_type(reader: Reader, m: Located, what: str) -> str:
+    kind = m.get("type")
+    if kind not in FACT_TYPES:
+        from engine.problems import did_you_mean
+
+        hint = did_you_mean(kind, FACT_TYPES) or f"use one of: {', '.join(FACT_TYPES)}"
+        reader.problem(m.line_of("type"), f"unknown type '{kind}' for {what}", hint)
+        return "choice"
+    if kind in ("choice", "multichoice") and not m.get("choices"):
+        reader.problem(m.line, f"{what} is a {kind} but has no 'choices'", "add 'choices:' with '- id:' and 'label:' for each value")
+    if kind in ("boolean", "number") and m.get("choices"):
+        reader.problem(m.line_of("choices"), f"{what} is a {kind} and cannot have 'choices'", "remove 'choices' or change the type to choice")
+    return kind
+
+
+def _question(reader: Reader, node, line: int, module: str) -> Question | None:
+    m = reader.mapping(node, "a question", line)
+    keys = ("id", "type", "text")
+    if m is None or not reader.keys(m, "a question", keys, ("help", "choices", "ask_if", "definitions", "sources", "unit")):
+        return None
+    qid = str(m["id"])
+    what = f"question '{qid}'"
+    if not qid.startswith(module + "."):
+        reader.problem(m.line_of("id"), f"question id '{qid}' does not start with its module '{module}.'", f"call it '{module}.{qid.split('.')[-1]}'")
+    ask_if = parse_condition(reader, m["ask_if"], m.line_of("ask_if")) if "ask_if" in m else None
+    definitions = []
+    for dline, item in reader.items(m, "definitions", "definitions"):
+        d = reader.mapping(item, f"a definition in {what}", dline)
+        if d is None or not reader.keys(d, f"a definition in {what}", ("term", "meaning"), ("source",)):
+            continue
+        src = reader.source_ref(d["source"], d.line_of("source"), what) if "source" in d else None
+        definitions.append(Definition(reader.text(d, "term", what) or Text("", ""), reader.text(d, "meaning", what) or Text("", ""), src))
+    return Question(
+        id=qid,
+        module=module,
+        type=_fact_type(reader, m, what),
+        text=reader.text(m, "text", what) or Text("", ""),
+        help=reader.text(m, "help", what, required=False),
+        choices=_choices(reader, m, what),
+        ask_if=ask_if,
+        definitions=tuple(definitions),
+        sources=reader.source_refs(m, "sources", what),
+        unit=reader.string(m, "unit", what),
+        origin=reader.origin(m),
+    )
+
+
+def _module(kb: KnowledgeBase, reader: Reader, doc: Located, folder: str) -> None:
+    if not reader.keys(doc, "a module file", ("module", "title", "goals"), ("intro", "conclusions")):
+        return
+    mid = str(doc["module"])
+    if mid != folder:
+        reader.problem(doc.line_of("module"), f"module '{mid}' does not match its folder 'rules/{folder}'", f"write 'module: {folder}'")
+    goals = doc.get("goals")
+    if not isinstance(goals, LocatedList) or not goals:
+        reader.problem(doc.line_of("goals"), "'goals' must list the conclusions this module decides", "write '- module.fact' lines")
+        goals = []
+    for line, item in reader.items(doc, "conclusions", "conclusions"):
+        c = reader.mapping(item, "a conclusion", line)
+        if c is None or not reader.keys(c, "a conclusion", ("id", "type", "text"), ("choices", "resolve", "resolve_because", "resolve_sources")):
+            continue
+        what = f"conclusion '{c['id']}'"
+        resolve = str(c.get("resolve", "priority"))
+        if resolve not in ("priority", "highest"):
+            reader.problem(c.line_of("resolve"), f"unknown resolve '{resolve}' for {what}", "use 'priority' (highest rule priority wins) or 'highest' (the value listed last wins)")
+        _add(
+            kb.conclusions,
+            ConclusionType(
+                id=str(c["id"]),
+                module=folder,
+                type=_fact_type(reader, c, what),
+                text=reader.text(c, "text", what) or Text("", ""),
+                choices=_choices(reader, c, what),
+                resolve=resolve,
+                resolve_because=reader.text(c, "resolve_because", what, required=False),
+                resolve_sources=reader.source_refs(c, "resolve_sources", what),
+                origin=reader.origin(c),
+            ),
+            reader,
+            "conclusion",
+        )
+    if mid in kb.modules:
+        reader.problem(doc.line, f"module '{mid}' is defined twice", "keep one module.yaml per module")
+        return
+    kb.modules[mid] = Module(
+        id=mid,
+        title=reader.text(doc, "title", f"module '{mid}'") or Text(mid, mid),
+        intro=reader.text(doc, "intro", f"module '{mid}'", required=False) or Text("", ""),
+        goals=tuple(str(g) for g in goals),
+        origin=reader.origin(doc, "goals"),
+    )
+
+
+def _rule(reader: Reader, node, line: int, module: str) -> Rule | None:
+    m = reader.mapping(node, "a rule", line)
+    if m is None or not reader.keys(m, "a rule", ("id", "title", "when", "then", "because", "sources"), ("priority",)):
+        return None
+    rid = str(m["id"])
+    what = f"rule '{rid}'"
+    when = parse_condition(reader, m["when"], m.line_of("when"))
+    then = reader.mapping(m["then"], f"'then' of {what}", m.line_of("then"))
+    conclude, recommend = (), ()
+    if then is not None and reader.keys(then, f"'then' of {what}", (), ("conclude", "recommend")):
+        if not then:
+            reader.problem(then.line, f"{what} concludes and recommends nothing", "add 'conclude:' or 'recommend:'")
+        conc = then.get("conclude", {})
+        conc_map = reader.mapping(conc, f"'conclude' of {what}", then.line_of("conclude")) if conc != {} else Located()
+        conclude = tuple((str(k), _frozen(v)) for k, v in (conc_map or {}).items())
+        recs = []
+        for rline, item in reader.items(then, "recommend", "recommendations ('- id:' and 'text:')"):
+            r = reader.mapping(item, f"a recommendation of {what}", rline)
+            if r is None or not reader.keys(r, f"a recommendation of {what}", ("id", "text"), ()):
+                continue
+            recs.append(Recommendation(str(r["id"]), reader.text(r, "text", f"recommendation '{r['id']}'") or Text("", "")))
+        recommend = tuple(recs)
+    sources = reader.source_refs(m, "sources", what)
+    if not sources:
+        reader.problem(m.line_of("sources"), f"{what} names no source", "add '- source: id' with a 'pinpoint:' (article, section)")
+    priority = m.get("priority", 0)
+    if isinstance(priority, bool) or not isinstance(priority, int):
+        reader.problem(m.line_of("priority"), f"priority of {what} must be a whole number", "write e.g. 'priority: 10'")
+        priority = 0
+    if when is None or then is None:
+        return None
+    return Rule(
+        id=rid,
+        module=module,
+        title=reader.text(m, "title", what) or Text("", ""),
+        when=when,
+        conclude=conclude,
+        recommend=recommend,
+        because=reader.text(m, "because", what) or Text("", ""),
+        sources=sources,
+        priority=priority,
+        origin=Origin(reader.name, m.line),
+    )
+
+
+def _frozen(value):
+    return frozenset(value) if isinstance(value, list) else value
+
+
+def _test_case(reader: Reader, node, line: int, module: str) -> TestCase | None:
+    m = reader.mapping(node, "a test case", line)
+    optional = ("description", "rules_fired", "sources_cited", "complete", "source", "citation", "confidence", "note")
+    if m is None or not reader.keys(m, "a test case", ("id", "answers", "expected"), optional):
+        return None
+    answers = reader.mapping(m["answers"], f"'answers' of case '{m['id']}'", m.line_of("answers"))
+    expected = reader.mapping(m["expected"], f"'expected' of case '{m['id']}'", m.line_of("expected"))
+    if answers is None or expected is None:
+        return None
+    complete = m.get("complete")
+    return TestCase(
+        id=str(m["id"]),
+        module=module,
+        description=reader.string(m, "description", "a test case"),
+        answers=answers,
+        expected=expected,
+        rules_fired=tuple(str(r) for r in m.get("rules_fired") or ()),
+        sources_cited=tuple(str(s) for s in m.get("sources_cited") or ()),
+        complete=complete if isinstance(complete, bool) else None,
+        source=reader.string(m, "source", "a test case") or reader.string(m, "citation", "a test case"),
+        origin=Origin(reader.name, m.line),
+    )

@@ -1,0 +1,95 @@
+"""Three-valued reading of the rules: what is true, false or still open given partial answers.
+
+The planner needs to know, before all answers are in, which rules can still fire and
+which conclusions are already settled. `settle` works that out with Kleene logic over the
+compiled module; it is pure and cheap. The backends do the actual forward chaining for
+the final trace; tests check that both agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Mapping
+
+from engine.conditions import test_value
+from engine.model import ABSENT, DONT_KNOW, All, Any_, Compare, Condition, ConclusionType, Rule
+
+
+class Truth(Enum):
+    TRUE = "true"
+    FALSE = "false"
+    UNKNOWN = "unknown"
+
+
+T, F, U = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
+
+
+def truth(cond: Condition, facts: Mapping, possible: Mapping) -> Truth:
+    """Kleene truth of an NNF condition.
+
+    `facts` holds settled facts (values, DONT_KNOW or ABSENT). A fact missing from it is
+    open; `possible` may narrow an open fact to the values it can still take.
+    """
+    if isinstance(cond, Compare):
+        return compare_truth(cond, facts, possible)
+    results = [truth(p, facts, possible) for p in cond.parts]
+    if isinstance(cond, All):
+        return F if F in results else (U if U in results else T)
+    if isinstance(cond, Any_):
+        return T if T in results else (U if U in results else F)
+    raise TypeError(f"condition not in negation normal form: {cond!r}")
+
+
+def compare_truth(cmp: Compare, facts: Mapping, possible: Mapping) -> Truth:
+    if cmp.fact in facts:
+        value = facts[cmp.fact]
+        if value is DONT_KNOW and cmp.op != "known":
+            return U  # the answer exists in the world, the user just does not know it
+        return T if test_value(cmp, value) else F
+    candidates = possible.get(cmp.fact)
+    if candidates is not None and not any(test_value(cmp, v) for v in candidates):
+        return F  # no value the fact can still take satisfies it
+    return U
+
+
+@dataclass(frozen=True)
+class Firing:
+    """One rule that fired, with the facts its comparisons matched."""
+
+    rule: str
+    matched: tuple[tuple[str, object], ...]
+
+
+def combine(decl: ConclusionType, concluded: list[tuple[Rule, object]]):
+    """The value of a conclusion from the (rule, value) pairs of the rules that fired."""
+    if not concluded:
+        return ABSENT
+    if decl.type == "multichoice":
+        out: set = set()
+        for _, value in concluded:
+            out |= value if isinstance(value, frozenset) else {value}
+        return frozenset(out)
+    if decl.resolve == "highest":
+        order = {v: i for i, v in enumerate(decl.values)}
+        return max((v for _, v in concluded), key=lambda v: order.get(v, -1))
+    best = max(concluded, key=lambda rv: rv[0].priority)
+    return best[1]
+
+
+def possible_values(decl: ConclusionType, open_values: list) -> frozenset:
+    """Every value an open conclusion could still end with (for pruning in `truth`)."""
+    values: set = {ABSENT}
+    if decl.type == "multichoice":
+        # any union of the values still in play; enumerate only when small
+        items = set()
+        for v in open_values:
+            items |= v if isinstance(v, frozenset) else {v}
+        if len(items) > 10:
+            return None  # too many combinations to list: treat as unconstrained
+        from itertools import combinations
+
+        for n in range(1, len(items) + 1):
+            values |= {frozenset(c) for c in combinations(sorted(items), n)}
+        return frozenset(values)
+    return frozenset(values | set(open_values))
