@@ -6,7 +6,7 @@ question. Anything else that does not fit is reported with the file, line and a 
 
 from __future__ import annotations
 
-from engine.model import DONT_KNOW, DONT_KNOW_WORD, KnowledgeBase, Question
+from engine.model import DONT_KNOW, DONT_KNOW_WORD, KnowledgeBase
 from engine.problems import AnswerError, Problem, did_you_mean
 
 
@@ -55,18 +55,19 @@ def parse_answers(kb: KnowledgeBase, raw, name: str, module: str | None = None) 
     problems: list[Problem] = []
     if not isinstance(raw, dict):
         raise AnswerError([Problem(name, getattr(raw, "line", 0), "answers must be a mapping of 'fact.id: value' lines", "write one 'module.question: value' per line")])
+    inputs = kb.modules[module].inputs if module in kb.modules else ()
     answers = {}
     for fact, value in raw.items():
         line = raw.line_of(fact) if hasattr(raw, "line_of") else 0
-        if fact not in kb.questions:
+        if fact not in kb.questions and fact not in inputs:
             if fact in kb.conclusions:
                 problems.append(Problem(name, line, f"'{fact}' is a conclusion the rules draw, not an answer", "remove it from the answers"))
-                continue
-            hint = did_you_mean(fact, kb.questions) or "see the question ids in knowledge_base/questions"
-            problems.append(Problem(name, line, f"unknown fact '{fact}'", hint))
+            else:
+                hint = did_you_mean(fact, kb.questions) or "see the question ids in knowledge_base/questions"
+                problems.append(Problem(name, line, f"unknown fact '{fact}'", hint))
             continue
-        if module and kb.questions[fact].module != module:
-            problems.append(Problem(name, line, f"'{fact}' belongs to module '{kb.questions[fact].module}', not '{module}'", "answer it in that module"))
+        if module and fact not in inputs and kb.questions[fact].module != module:
+            problems.append(Problem(name, line, f"'{fact}' belongs to module '{kb.questions[fact].module}', not '{module}'", f"answer it in that module, or list it under 'inputs:' of module '{module}'"))
             continue
         converted, error = check_value(kb, fact, value)
         if error:
@@ -77,7 +78,3 @@ def parse_answers(kb: KnowledgeBase, raw, name: str, module: str | None = None) 
     if problems:
         raise AnswerError(problems)
     return answers
-
-
-def question_of(kb: KnowledgeBase, fact: str) -> Question | None:
-    return kb.questions.get(fact)

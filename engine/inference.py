@@ -23,7 +23,8 @@ class Run:
 
 def run(compiled: CompiledModule, state: State) -> Run:
     kb = compiled.kb
-    facts = {q.id: state.facts[q.id] for q in compiled.questions if q.id in state.facts}
+    given = [f for f in compiled.module.inputs] + [q.id for q in compiled.questions]
+    facts = {f: state.facts[f] for f in given if f in state.facts}
     firings: list[Firing] = []
     for index, (step, settles) in enumerate(zip(compiled.steps, compiled.settles_after)):
         fired = {f.rule: f for f in compiled.program.fire(index, facts)}

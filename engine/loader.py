@@ -75,6 +75,8 @@ def _files(root: Path, problems: list[Problem]):
         problems.append(Problem("knowledge_base/sources.yaml", 0, "the file is missing", "create it with a 'sources:' list"))
     else:
         yield sources, "knowledge_base/sources.yaml"
+    for path in sorted((root / "knowledge_base" / "sources").glob("*.yaml")):
+        yield path, path.relative_to(root).as_posix()
     for path in sorted((root / "knowledge_base" / "questions").glob("*.yaml")):
         yield path, path.relative_to(root).as_posix()
     rules_dir = root / "rules"
@@ -93,11 +95,11 @@ def _files(root: Path, problems: list[Problem]):
 
 def _read_document(kb: KnowledgeBase, reader: Reader, doc: Located, path: Path, root: Path) -> None:
     rel = path.relative_to(root)
-    if rel.parts[0] == "knowledge_base" and rel.name == "sources.yaml":
+    if rel.parts[0] == "knowledge_base" and (rel.name == "sources.yaml" or rel.parts[1] == "sources"):
         reader.keys(doc, "the sources file", ("sources",), ())
         for line, item in reader.items(doc, "sources", "sources"):
             _add(kb.sources, _source(reader, item, line), reader, "source")
-    elif rel.parts[0] == "knowledge_base":
+    elif rel.parts[0] == "knowledge_base" and rel.parts[1] == "questions":
         if reader.keys(doc, "a questions file", ("module", "questions"), ()):
             module = str(doc["module"])
             if module != path.stem:
@@ -178,7 +180,7 @@ def _fact_type(reader: Reader, m: Located, what: str) -> str:
 def _question(reader: Reader, node, line: int, module: str) -> Question | None:
     m = reader.mapping(node, "a question", line)
     keys = ("id", "type", "text")
-    if m is None or not reader.keys(m, "a question", keys, ("help", "choices", "ask_if", "definitions", "sources", "unit")):
+    if m is None or not reader.keys(m, "a question", keys, ("short", "help", "choices", "ask_if", "definitions", "sources", "unit")):
         return None
     qid = str(m["id"])
     what = f"question '{qid}'"
@@ -197,6 +199,7 @@ def _question(reader: Reader, node, line: int, module: str) -> Question | None:
         module=module,
         type=_fact_type(reader, m, what),
         text=reader.text(m, "text", what) or Text("", ""),
+        short=reader.text(m, "short", what, required=False),
         help=reader.text(m, "help", what, required=False),
         choices=_choices(reader, m, what),
         ask_if=ask_if,
@@ -208,7 +211,7 @@ def _question(reader: Reader, node, line: int, module: str) -> Question | None:
 
 
 def _module(kb: KnowledgeBase, reader: Reader, doc: Located, folder: str) -> None:
-    if not reader.keys(doc, "a module file", ("module", "title", "goals"), ("intro", "conclusions")):
+    if not reader.keys(doc, "a module file", ("module", "title", "goals"), ("intro", "conclusions", "inputs")):
         return
     mid = str(doc["module"])
     if mid != folder:
@@ -249,6 +252,7 @@ def _module(kb: KnowledgeBase, reader: Reader, doc: Located, folder: str) -> Non
         title=reader.text(doc, "title", f"module '{mid}'") or Text(mid, mid),
         intro=reader.text(doc, "intro", f"module '{mid}'", required=False) or Text("", ""),
         goals=tuple(str(g) for g in goals),
+        inputs=tuple(str(i) for i in doc.get("inputs") or ()),
         origin=reader.origin(doc, "goals"),
     )
 

@@ -164,6 +164,7 @@ class Question:
     module: str
     type: str
     text: Text
+    short: Text | None  # a few words naming the question, for lists and conditions
     help: Text | None
     choices: tuple[Choice, ...]
     ask_if: Condition | None
@@ -245,6 +246,7 @@ class Module:
     title: Text
     intro: Text
     goals: tuple[str, ...]
+    inputs: tuple[str, ...]  # facts of other modules this module reads, given with the answers
     origin: Origin
 
 

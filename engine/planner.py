@@ -74,7 +74,7 @@ def replay(compiled: CompiledModule, answers: Mapping[str, object]) -> Plan:
     The result does not depend on the order of `answers`: only the planner's own order
     counts. Answers the interview never asks for are reported as unused and change nothing.
     """
-    used: dict = {}
+    used: dict = {f: answers[f] for f in compiled.module.inputs if f in answers}  # given, never asked
     state = settle(compiled, used)
     while True:
         candidates = askable(compiled, state)

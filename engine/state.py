@@ -30,7 +30,7 @@ def settle(compiled: CompiledModule, answers: Mapping[str, object]) -> State:
     kb = compiled.kb
     skipped: set[str] = set()
     while True:  # skipping a question can settle a fact that skips another: repeat to a fixpoint
-        facts: dict = {}
+        facts: dict = {f: answers.get(f, ABSENT) for f in compiled.module.inputs}  # not given: guide not done
         for q in compiled.questions:
             if q.id in skipped:
                 facts[q.id] = ABSENT

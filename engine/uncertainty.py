@@ -8,7 +8,6 @@ assumption. The unknown answers on which most goals turn are named first.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 
 from engine.compiler import CompiledModule
@@ -25,7 +24,7 @@ OPEN = "open"
 
 @dataclass(frozen=True)
 class Uncertainty:
-    unknowns: tuple[str, ...]  # the facts answered "I don't know", explored in this order
+    unknowns: tuple[str, ...]  # the facts answered "I don't know"
     firm: dict  # goal → value, the same in every branch
     conditional: dict  # goal → list of (value, assumption dict restricted to what matters)
     key_unknowns: tuple[tuple[str, int], ...]  # (fact, number of goals it changes), most first
@@ -50,46 +49,52 @@ def candidate_values(compiled: CompiledModule, fact: str) -> list:
 
 
 def explore(compiled: CompiledModule, plan: Plan) -> Uncertainty:
+    """Branch on every unknown answer, and on the follow-up questions a branch opens."""
     unknowns = tuple(f for f, v in plan.used.items() if v is DONT_KNOW)
-    domains = [candidate_values(compiled, f) for f in unknowns]
     goals = compiled.module.goals
-    total = 1
-    for d in domains:
-        total *= len(d)
-    branches: list[tuple[dict, dict]] = []
-    for combo in itertools.islice(itertools.product(*domains), MAX_BRANCHES):
-        assumption = dict(zip(unknowns, combo))
+    work: list[dict] = [{}]
+    leaves: list[tuple[dict, dict]] = []
+    truncated = False
+    while work:
+        assumption = work.pop(0)
+        pending = [f for f in unknowns if f not in assumption]
         result = replay(compiled, {**plan.used, **assumption})
-        values = {g: result.state.facts.get(g, OPEN) for g in goals}
-        branches.append((assumption, values))
-    firm, conditional = {}, {}
-    influence = {f: 0 for f in unknowns}
-    for goal in goals:
-        seen = {b[1][goal] for b in branches}
-        if len(seen) == 1:
-            firm[goal] = seen.pop()
+        follow_up = pending[0] if pending else result.next_question
+        if follow_up is not None and len(leaves) + len(work) + len(candidate_values(compiled, follow_up)) <= MAX_BRANCHES:
+            work.extend({**assumption, follow_up: v} for v in candidate_values(compiled, follow_up))
             continue
-        movers = [f for f in unknowns if _changes(branches, goal, f, unknowns)]
-        for f in movers:
-            influence[f] += 1
+        truncated = truncated or follow_up is not None
+        leaves.append((assumption, {g: result.state.facts.get(g, OPEN) for g in goals}))
+    firm, conditional = {}, {}
+    influence: dict = {}
+    for goal in goals:
+        seen = {_key(values[goal]) for _, values in leaves}
+        if len(seen) == 1:
+            firm[goal] = leaves[0][1][goal]
+            continue
         by_value: dict = {}
-        for assumption, values in branches:
-            restricted = {f: assumption[f] for f in movers}
+        for assumption, values in leaves:
+            path = _deciding_prefix(leaves, goal, assumption)
+            for f in path:
+                influence[f] = influence.get(f, 0) + 1
             bucket = by_value.setdefault(values[goal], [])
-            if restricted not in bucket:
-                bucket.append(restricted)
+            if path not in bucket:
+                bucket.append(path)
         conditional[goal] = list(by_value.items())
-    key = tuple(sorted(((f, n) for f, n in influence.items() if n), key=lambda fn: (-fn[1], unknowns.index(fn[0]))))
-    return Uncertainty(unknowns, firm, conditional, key, len(branches), total > MAX_BRANCHES)
+    order = list(dict.fromkeys(f for a, _ in leaves for f in a))
+    key = tuple(sorted(influence.items(), key=lambda fn: (-fn[1], order.index(fn[0]))))
+    return Uncertainty(unknowns, firm, conditional, key, len(leaves), truncated)
 
 
-def _changes(branches, goal: str, fact: str, unknowns: tuple[str, ...]) -> bool:
-    """Does changing `fact` alone (others held fixed) change the goal in some branch?"""
-    groups: dict = {}
-    for assumption, values in branches:
-        rest = tuple((f, _key(assumption[f])) for f in unknowns if f != fact)
-        groups.setdefault(rest, set()).add(_key(values[goal]))
-    return any(len(v) > 1 for v in groups.values())
+def _deciding_prefix(leaves, goal: str, assumption: dict) -> dict:
+    """The shortest start of a branch's assumptions after which the goal no longer varies."""
+    items = list(assumption.items())
+    for n in range(len(items) + 1):
+        prefix = dict(items[:n])
+        outcomes = {_key(v[goal]) for a, v in leaves if all(_key(a.get(f)) == _key(x) for f, x in prefix.items())}
+        if len(outcomes) == 1:
+            return prefix
+    return dict(items)
 
 
 def _key(value):

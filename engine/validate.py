@@ -87,6 +87,9 @@ def validate(kb: KnowledgeBase) -> list[Problem]:
             if goal not in kb.conclusions:
                 hint = did_you_mean(goal, kb.conclusions) or "declare it under 'conclusions:'"
                 report(module.origin, f"goal '{goal}' of module '{module.id}' is not a declared conclusion", hint)
+        for fact in module.inputs:
+            if fact not in facts:
+                report(module.origin, f"input '{fact}' of module '{module.id}' is not a known fact", did_you_mean(fact, facts) or "name a question or conclusion of another module")
     for folder in {r.module for r in kb.rules.values()} - set(kb.modules):
         problems.append(Problem(f"rules/{folder}/module.yaml", 0, f"module '{folder}' has rules but no valid module file", "create module.yaml with 'module:', 'title:' and 'goals:'"))
 

@@ -1,0 +1,161 @@
+"""How, why and why-not explanations, built from the trace (never from a backend).
+
+    how(compiled, outcome, fact)          the proof: rules that concluded the fact, down to answers
+    why(compiled, state, question)        the open rules that need an answer, toward which goals
+    why_not(compiled, outcome, fact, v)   each rule that could have concluded v and where it stopped
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.compiler import CompiledModule
+from engine.conditions import comparisons
+from engine.consultation import Outcome
+from engine.logic import F, U, compare_truth, truth
+from engine.model import ABSENT, Compare, Rule
+from engine.planner import open_goals
+from engine.state import State
+
+
+@dataclass(frozen=True)
+class Premise:
+    """A fact a rule matched: an answer, or a conclusion with its own proof."""
+
+    fact: str
+    value: object
+    is_answer: bool
+    support: tuple["Step", ...] = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    rule: Rule
+    fact: str
+    value: object
+    premises: tuple[Premise, ...]
+
+
+@dataclass(frozen=True)
+class How:
+    fact: str
+    value: object
+    steps: tuple[Step, ...]  # the rules whose conclusion decided the value
+    overridden: tuple[tuple[Rule, object], ...]  # rules that fired with a value that lost
+    resolve: str  # 'highest' or 'priority' when rules disagreed, else ''
+
+
+def how(compiled: CompiledModule, outcome: Outcome, fact: str) -> How:
+    value = outcome.conclusions.get(fact, ABSENT)
+    fired = {f.rule: f for f in outcome.trace}
+    decisive, overridden = [], []
+    for rid in compiled.concluders.get(fact, ()):
+        if rid not in fired:
+            continue
+        rule = compiled.rules[rid]
+        concluded = dict(rule.conclude)[fact]
+        if _contributes(concluded, value):
+            decisive.append(_step(compiled, outcome, fired, rule, fact, concluded, depth=0))
+        else:
+            overridden.append((rule, concluded))
+    resolve = compiled.kb.conclusions[fact].resolve if overridden else ""
+    return How(fact, value, tuple(decisive), tuple(overridden), resolve)
+
+
+def _contributes(concluded, value) -> bool:
+    if isinstance(value, frozenset):
+        return (concluded <= value) if isinstance(concluded, frozenset) else concluded in value
+    return concluded == value
+
+
+def _step(compiled, outcome, fired, rule: Rule, fact: str, value, depth: int) -> Step:
+    premises = []
+    for matched_fact, matched_value in fired[rule.id].matched:
+        if matched_fact in compiled.kb.conclusions and depth < 12:
+            sub = how(compiled, outcome, matched_fact)
+            premises.append(Premise(matched_fact, matched_value, False, sub.steps))
+        else:
+            premises.append(Premise(matched_fact, matched_value, matched_fact in compiled.kb.questions))
+    return Step(rule, fact, value, tuple(premises))
+
+
+@dataclass(frozen=True)
+class Need:
+    rule: Rule
+    goals: tuple[str, ...]  # the open goals this rule leads to
+
+
+def why(compiled: CompiledModule, state: State, question: str) -> tuple[Need, ...]:
+    """The undecided rules that read `question` (directly or via an open conclusion)."""
+    goals = set(open_goals(compiled, state))
+    needs = []
+    for rid, cond in compiled.conditions.items():
+        if state.rule_truth.get(rid) is not U:
+            continue
+        reads = {c.fact for c in comparisons(cond) if compare_truth(c, state.facts, state.possible) is U}
+        if question in reads or reads & _open_conclusions_fed_by(compiled, state, question):
+            leads = tuple(g for g in compiled.module.goals if g in goals and g in _downstream(compiled, rid))
+            if leads:
+                needs.append(Need(compiled.rules[rid], leads))
+    return tuple(needs)
+
+
+def _downstream(compiled: CompiledModule, rid: str) -> set[str]:
+    """Every conclusion a rule feeds, directly or through other rules."""
+    seen, todo = set(), [f for f, _ in compiled.rules[rid].conclude]
+    while todo:
+        fact = todo.pop()
+        if fact in seen:
+            continue
+        seen.add(fact)
+        for other, cond in compiled.conditions.items():
+            if fact in {c.fact for c in comparisons(cond)}:
+                todo.extend(f for f, _ in compiled.rules[other].conclude)
+    return seen
+
+
+def _open_conclusions_fed_by(compiled: CompiledModule, state: State, question: str) -> set[str]:
+    fed = set()
+    for rid, cond in compiled.conditions.items():
+        if state.rule_truth.get(rid) is U and question in {c.fact for c in comparisons(cond)}:
+            fed |= {f for f in _downstream(compiled, rid) if not state.is_settled(f)}
+    return fed
+
+
+@dataclass(frozen=True)
+class Blocked:
+    rule: Rule
+    status: str  # 'failed' (a condition is false), 'waiting' (an answer is missing), 'overridden'
+    at: Compare | None
+    actual: object
+
+
+def why_not(compiled: CompiledModule, outcome: Outcome, fact: str, value) -> tuple[Blocked, ...]:
+    state = outcome.plan.state
+    fired = {f.rule for f in outcome.trace}
+    out = []
+    for rid in compiled.concluders.get(fact, ()):
+        rule = compiled.rules[rid]
+        if dict(rule.conclude)[fact] != value:
+            continue
+        if rid in fired:
+            out.append(Blocked(rule, "overridden", None, None))
+            continue
+        cond = compiled.conditions[rid]
+        status = truth(cond, state.facts, state.possible)
+        at = _blame(cond, status, state)
+        if status is F:
+            out.append(Blocked(rule, "failed", at, state.facts.get(at.fact, ABSENT)))
+        else:
+            out.append(Blocked(rule, "waiting", at, None))
+    return tuple(out)
+
+
+def _blame(cond, status, state: State) -> Compare:
+    """The comparison that makes `cond` false (or open): the first one that decides it."""
+    if isinstance(cond, Compare):
+        return cond
+    for part in cond.parts:
+        if truth(part, state.facts, state.possible) is status:
+            return _blame(part, status, state)
+    return next(comparisons(cond))

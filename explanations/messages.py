@@ -1,0 +1,58 @@
+"""Every fixed user-facing phrase of the explanations and views, in Swedish and English."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # key: (sv, en)
+    "disclaimer": (
+        "Detta är vägledning, inte juridisk rådgivning. Kontrollera viktiga beslut med en rådgivare, patentombud eller myndighet.",
+        "This is guidance, not legal advice. Check important decisions with an advisor, a patent attorney or the authority.",
+    ),
+    "conclusions": ("Slutsatser", "Conclusions"),
+    "recommendations": ("Rekommendationer", "Recommendations"),
+    "how": ("Så kom vi fram till det", "How we got there"),
+    "because": ("Därför att", "Because"),
+    "rule": ("Regel", "Rule"),
+    "source": ("Källa", "Source"),
+    "sources": ("Källor", "Sources"),
+    "you_answered": ("Du svarade", "You answered"),
+    "concluded_earlier": ("Slutsats ovan", "Concluded above"),
+    "strictest_wins": ("Flera regler gav olika svar; det strängaste gäller.", "Several rules gave different answers; the strictest applies."),
+    "priority_wins": ("Flera regler gav olika svar; regeln med högst prioritet gäller.", "Several rules gave different answers; the rule with the highest priority applies."),
+    "also_gave": ("gav", "gave"),
+    "why_question": ("Varför frågar vi detta?", "Why do we ask this?"),
+    "needed_by": ("Svaret behövs av regeln", "The answer is needed by the rule"),
+    "toward": ("för att avgöra", "to decide"),
+    "no_rule_needs": ("Ingen öppen regel behöver längre detta svar.", "No open rule needs this answer any more."),
+    "why_not": ("Varför inte", "Why not"),
+    "no_rule_concludes": ("Ingen regel kan ge denna slutsats.", "No rule can give this conclusion."),
+    "failed_on": ("stoppade på villkoret", "stopped at the condition"),
+    "waiting_for": ("väntar på svar om", "is waiting for an answer about"),
+    "held_but_overridden": ("gällde, men en annan slutsats vägde tyngre", "held, but another conclusion took precedence"),
+    "not_asked": ("frågan ställdes inte (gäller inte)", "the question was not asked (not applicable)"),
+    "dont_know": ("vet inte", "don't know"),
+    "yes": ("ja", "yes"),
+    "no": ("nej", "no"),
+    "firm": ("Säkra slutsatser", "Firm conclusions"),
+    "conditional": ("Slutsatser som beror på det du inte vet", "Conclusions that depend on what you don't know"),
+    "if": ("om", "if"),
+    "and": ("och", "and"),
+    "matters_most": ("De okända svar som betyder mest", "The unknown answers that matter most"),
+    "truncated": (
+        "Det fanns för många kombinationer av okända svar; bara de första {n} prövades.",
+        "There were too many combinations of unknown answers; only the first {n} were tried.",
+    ),
+    "open_value": ("fler svar behövs", "more answers needed"),
+    "not_applicable": ("gäller inte", "does not apply"),
+    "incomplete": ("Konsultationen är inte klar: fler svar behövs för", "The consultation is not finished: more answers are needed for"),
+    "next_question": ("Nästa fråga", "Next question"),
+    "unused": ("Svar som inte behövdes", "Answers that were not needed"),
+    "report_title": ("Vägvisare – resultat", "Vägvisare – result"),
+    "none_reached": ("Ingen slutsats ännu.", "No conclusion yet."),
+}
+
+
+def msg(key: str, lang: str, **values) -> str:
+    sv, en = MESSAGES[key]
+    text = en if lang == "en" else sv
+    return text.format(**values) if values else text

@@ -1,0 +1,139 @@
+"""The guided consultation in a terminal: one question at a time, with why/back/help/quit.
+
+Input and output are passed in (not read from globals) so tests can drive it through a
+stream, exactly as a clinician would type.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, TextIO
+
+from engine.compiler import CompiledModule
+from engine.consultation import consult
+from engine.model import DONT_KNOW, Question
+from explanations.how import why
+from explanations.render import fact_text, outcome_markdown, why_markdown
+
+WORDS = {
+    "why": {"why", "varför", "varfor"},
+    "back": {"back", "tillbaka", "bakåt"},
+    "help": {"help", "hjälp", "hjalp", "?"},
+    "quit": {"quit", "exit", "avsluta", "sluta"},
+    "yes": {"y", "yes", "j", "ja", "true"},
+    "no": {"n", "no", "nej", "false"},
+    "dont_know": {"dont_know", "vet inte", "vet ej", "don't know", "dont know", "vi", "dk", "-"},
+}
+
+TEXTS = {
+    "commands": (
+        "Svara, eller skriv: varför · tillbaka · hjälp · avsluta   (\"vet inte\" går alltid att svara)",
+        "Answer, or type: why · back · help · quit   (\"don't know\" is always a valid answer)",
+    ),
+    "bool_hint": ("[ja/nej/vet inte]", "[yes/no/don't know]"),
+    "choice_hint": ("Ange ett nummer", "Enter a number"),
+    "multi_hint": ("Ange ett eller flera nummer, t.ex. 1,3", "Enter one or more numbers, e.g. 1,3"),
+    "number_hint": ("Ange ett tal", "Enter a number"),
+    "not_understood": ("Jag förstod inte svaret.", "I did not understand the answer."),
+    "nothing_to_undo": ("Det finns inget svar att ångra.", "There is no answer to take back."),
+    "quit": ("Avbrutet. Inga svar sparades.", "Stopped. No answers were saved."),
+    "question": ("Fråga", "Question"),
+    "no_help": ("Ingen extra hjälptext för denna fråga.", "No extra help for this question."),
+}
+
+
+def t(key: str, lang: str) -> str:
+    sv, en = TEXTS[key]
+    return en if lang == "en" else sv
+
+
+def parse_reply(question: Question, reply: str):
+    """The value a typed reply stands for, or None if it cannot be understood."""
+    text = reply.strip().lower()
+    if text in WORDS["dont_know"]:
+        return DONT_KNOW
+    if question.type == "boolean":
+        return True if text in WORDS["yes"] else False if text in WORDS["no"] else None
+    if question.type == "number":
+        try:
+            number = float(text.replace(",", "."))
+        except ValueError:
+            return None
+        return int(number) if number.is_integer() else number
+    values = question.values
+    picked = []
+    for token in text.replace(",", " ").split():
+        if token.isdigit() and 1 <= int(token) <= len(values):
+            picked.append(values[int(token) - 1])
+        elif token in values:
+            picked.append(token)
+        else:
+            return None
+    if not picked:
+        return None
+    if question.type == "choice":
+        return picked[0] if len(picked) == 1 else None
+    return frozenset(picked)
+
+
+def run_consultation(compiled: CompiledModule, lang: str, read: Callable[[], str | None], out: TextIO) -> int:
+    """Run the interview. `read` returns the next line, or None at end of input. Returns an exit code."""
+    kb = compiled.kb
+    answers: dict = {}
+    order: list[str] = []
+    print(f"{compiled.module.title.get(lang)}\n{compiled.module.intro.get(lang)}\n{t('commands', lang)}\n", file=out)
+    while True:
+        outcome = consult(compiled, answers, explore_unknowns=False)
+        qid = outcome.next_question
+        if qid is None:
+            break
+        question = kb.questions[qid]
+        _print_question(question, len(order) + 1, lang, out)
+        reply = read()
+        if reply is None or reply.strip().lower() in WORDS["quit"]:
+            print(t("quit", lang), file=out)
+            return 1
+        word = reply.strip().lower()
+        if word in WORDS["why"]:
+            print(why_markdown(compiled, why(compiled, outcome.plan.state, qid), lang) + "\n", file=out)
+            continue
+        if word in WORDS["help"]:
+            _print_help(question, lang, out)
+            continue
+        if word in WORDS["back"]:
+            if not order:
+                print(t("nothing_to_undo", lang), file=out)
+            else:
+                answers.pop(order.pop())
+            continue
+        value = parse_reply(question, reply)
+        if value is None:
+            print(t("not_understood", lang), file=out)
+            continue
+        answers[qid] = value
+        order.append(qid)
+    final = consult(compiled, answers)
+    print("\n" + outcome_markdown(compiled, final, lang), file=out)
+    return 0
+
+
+def _print_question(question: Question, number: int, lang: str, out: TextIO) -> None:
+    print(f"{t('question', lang)} {number}: {question.text.get(lang)}", file=out)
+    if question.type == "boolean":
+        print(f"  {t('bool_hint', lang)}", file=out)
+    elif question.type == "number":
+        print(f"  {t('number_hint', lang)}" + (f" ({question.unit})" if question.unit else ""), file=out)
+    else:
+        for i, choice in enumerate(question.choices, 1):
+            print(f"  {i}. {choice.label.get(lang)}", file=out)
+        print(f"  {t('multi_hint' if question.type == 'multichoice' else 'choice_hint', lang)}", file=out)
+    print("> ", end="", file=out, flush=True)
+
+
+def _print_help(question: Question, lang: str, out: TextIO) -> None:
+    print(question.help.get(lang) if question.help else t("no_help", lang), file=out)
+    for d in question.definitions:
+        print(f"  • {d.term.get(lang)}: {d.meaning.get(lang)}", file=out)
+    print(t("commands", lang) + "\n", file=out)
+
+
+__all__ = ["run_consultation", "parse_reply", "fact_text"]
