@@ -17,7 +17,10 @@ def check_value(kb: KnowledgeBase, fact: str, value, what: str = "answer") -> tu
     """
     decl = kb.questions.get(fact) or kb.conclusions.get(fact)
     if decl is None:
-        return None, f"unknown fact '{fact}' — {did_you_mean(fact, list(kb.questions) + list(kb.conclusions)) or 'check the id in knowledge_base/questions'}"
+        return (
+            None,
+            f"unknown fact '{fact}' — {did_you_mean(fact, list(kb.questions) + list(kb.conclusions)) or 'check the id in knowledge_base/questions'}",
+        )
     if value == DONT_KNOW_WORD or value is DONT_KNOW:
         return DONT_KNOW, ""
     kind = decl.type
@@ -54,20 +57,38 @@ def parse_answers(kb: KnowledgeBase, raw, name: str, module: str | None = None) 
     """Validate a mapping of fact id → value; raise AnswerError listing every problem."""
     problems: list[Problem] = []
     if not isinstance(raw, dict):
-        raise AnswerError([Problem(name, getattr(raw, "line", 0), "answers must be a mapping of 'fact.id: value' lines", "write one 'module.question: value' per line")])
+        raise AnswerError(
+            [
+                Problem(
+                    name,
+                    getattr(raw, "line", 0),
+                    "answers must be a mapping of 'fact.id: value' lines",
+                    "write one 'module.question: value' per line",
+                )
+            ]
+        )
     inputs = kb.modules[module].inputs if module in kb.modules else ()
     answers = {}
     for fact, value in raw.items():
         line = raw.line_of(fact) if hasattr(raw, "line_of") else 0
         if fact not in kb.questions and fact not in inputs:
             if fact in kb.conclusions:
-                problems.append(Problem(name, line, f"'{fact}' is a conclusion the rules draw, not an answer", "remove it from the answers"))
+                problems.append(
+                    Problem(name, line, f"'{fact}' is a conclusion the rules draw, not an answer", "remove it from the answers")
+                )
             else:
                 hint = did_you_mean(fact, kb.questions) or "see the question ids in knowledge_base/questions"
                 problems.append(Problem(name, line, f"unknown fact '{fact}'", hint))
             continue
         if module and fact not in inputs and kb.questions[fact].module != module:
-            problems.append(Problem(name, line, f"'{fact}' belongs to module '{kb.questions[fact].module}', not '{module}'", f"answer it in that module, or list it under 'inputs:' of module '{module}'"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    f"'{fact}' belongs to module '{kb.questions[fact].module}', not '{module}'",
+                    f"answer it in that module, or list it under 'inputs:' of module '{module}'",
+                )
+            )
             continue
         converted, error = check_value(kb, fact, value)
         if error:

@@ -14,9 +14,9 @@ fired when more answers arrive, which the planner and the explanations rely on.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from engine.model import COMPARISONS, ABSENT, DONT_KNOW, All, Any_, Compare, Condition, Not, Origin
+from engine.model import ABSENT, COMPARISONS, DONT_KNOW, All, Any_, Compare, Condition, Not, Origin
 from engine.problems import did_you_mean
 from engine.reading import Reader
 from engine.yamlfile import LocatedList
@@ -55,7 +55,9 @@ def parse_condition(reader: Reader, node, line: int) -> Condition | None:
         part = parse_condition(reader, m["not"], m.line_of("not"))
         return None if part is None else Not(part, origin)
     if "fact" not in m:
-        hint = did_you_mean(next(iter(m), ""), ("all", "any", "not", "fact")) or "use 'fact:' with a comparison, or 'all:', 'any:' or 'not:'"
+        hint = (
+            did_you_mean(next(iter(m), ""), ("all", "any", "not", "fact")) or "use 'fact:' with a comparison, or 'all:', 'any:' or 'not:'"
+        )
         reader.problem(m.line, "a condition needs 'fact:' with a comparison, or 'all:', 'any:' or 'not:'", hint)
         return None
     ops = [k for k in m if k != "fact"]
@@ -66,7 +68,11 @@ def parse_condition(reader: Reader, node, line: int) -> Condition | None:
     if unknown:
         return None
     if len(ops) != 1:
-        reader.problem(m.line, f"a comparison needs exactly one operator, found {len(ops)}", f"use one of: {', '.join(COMPARISONS)}; combine several with 'all:'")
+        reader.problem(
+            m.line,
+            f"a comparison needs exactly one operator, found {len(ops)}",
+            f"use one of: {', '.join(COMPARISONS)}; combine several with 'all:'",
+        )
         return None
     op = ops[0]
     operand = m[op]
@@ -189,4 +195,3 @@ def _show(v) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     return str(v)
-

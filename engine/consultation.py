@@ -11,8 +11,8 @@ firm and which depend on the unknown answers (engine.uncertainty).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from engine.compiler import CompiledModule
 from engine.inference import run
@@ -39,7 +39,7 @@ class Outcome:
 def consult(compiled: CompiledModule, answers: Mapping[str, object], explore_unknowns: bool = True) -> Outcome:
     plan = replay(compiled, answers)
     result = run(compiled, plan.state)
-    conclusions = {f: v for f, v in result.facts.items() if f in compiled.kb.conclusions and v is not ABSENT}
+    conclusions = {f: v for f, v in result.facts.items() if f in compiled.concluders and v is not ABSENT}
     uncertainty = None
     if explore_unknowns and any(v is DONT_KNOW for v in plan.used.values()):
         from engine.uncertainty import explore

@@ -83,7 +83,14 @@ def _files(root: Path, problems: list[Problem]):
     for module_dir in sorted(p for p in rules_dir.iterdir() if p.is_dir()) if rules_dir.exists() else []:
         module_file = module_dir / "module.yaml"
         if not module_file.exists():
-            problems.append(Problem(module_file.relative_to(root).as_posix(), 0, "the module file is missing", "create it with 'module:', 'title:', 'goals:' and 'conclusions:'"))
+            problems.append(
+                Problem(
+                    module_file.relative_to(root).as_posix(),
+                    0,
+                    "the module file is missing",
+                    "create it with 'module:', 'title:', 'goals:' and 'conclusions:'",
+                )
+            )
         else:
             yield module_file, module_file.relative_to(root).as_posix()
         for path in sorted(module_dir.glob("*.yaml")):
@@ -103,7 +110,11 @@ def _read_document(kb: KnowledgeBase, reader: Reader, doc: Located, path: Path, 
         if reader.keys(doc, "a questions file", ("module", "questions"), ()):
             module = str(doc["module"])
             if module != path.stem:
-                reader.problem(doc.line_of("module"), f"module '{module}' does not match the file name '{path.name}'", f"name the file '{module}.yaml' or write 'module: {path.stem}'")
+                reader.problem(
+                    doc.line_of("module"),
+                    f"module '{module}' does not match the file name '{path.name}'",
+                    f"name the file '{module}.yaml' or write 'module: {path.stem}'",
+                )
             for line, item in reader.items(doc, "questions", "questions"):
                 _add(kb.questions, _question(reader, item, line, module), reader, "question")
     elif len(rel.parts) > 3 and rel.parts[2] == "tests":
@@ -173,7 +184,9 @@ def _fact_type(reader: Reader, m: Located, what: str) -> str:
     if kind in ("choice", "multichoice") and not m.get("choices"):
         reader.problem(m.line, f"{what} is a {kind} but has no 'choices'", "add 'choices:' with '- id:' and 'label:' for each value")
     if kind in ("boolean", "number") and m.get("choices"):
-        reader.problem(m.line_of("choices"), f"{what} is a {kind} and cannot have 'choices'", "remove 'choices' or change the type to choice")
+        reader.problem(
+            m.line_of("choices"), f"{what} is a {kind} and cannot have 'choices'", "remove 'choices' or change the type to choice"
+        )
     return kind
 
 
@@ -185,7 +198,9 @@ def _question(reader: Reader, node, line: int, module: str) -> Question | None:
     qid = str(m["id"])
     what = f"question '{qid}'"
     if not qid.startswith(module + "."):
-        reader.problem(m.line_of("id"), f"question id '{qid}' does not start with its module '{module}.'", f"call it '{module}.{qid.split('.')[-1]}'")
+        reader.problem(
+            m.line_of("id"), f"question id '{qid}' does not start with its module '{module}.'", f"call it '{module}.{qid.split('.')[-1]}'"
+        )
     ask_if = parse_condition(reader, m["ask_if"], m.line_of("ask_if")) if "ask_if" in m else None
     definitions = []
     for dline, item in reader.items(m, "definitions", "definitions"):
@@ -222,12 +237,18 @@ def _module(kb: KnowledgeBase, reader: Reader, doc: Located, folder: str) -> Non
         goals = []
     for line, item in reader.items(doc, "conclusions", "conclusions"):
         c = reader.mapping(item, "a conclusion", line)
-        if c is None or not reader.keys(c, "a conclusion", ("id", "type", "text"), ("choices", "resolve", "resolve_because", "resolve_sources")):
+        if c is None or not reader.keys(
+            c, "a conclusion", ("id", "type", "text"), ("choices", "resolve", "resolve_because", "resolve_sources")
+        ):
             continue
         what = f"conclusion '{c['id']}'"
         resolve = str(c.get("resolve", "priority"))
         if resolve not in ("priority", "highest"):
-            reader.problem(c.line_of("resolve"), f"unknown resolve '{resolve}' for {what}", "use 'priority' (highest rule priority wins) or 'highest' (the value listed last wins)")
+            reader.problem(
+                c.line_of("resolve"),
+                f"unknown resolve '{resolve}' for {what}",
+                "use 'priority' (highest rule priority wins) or 'highest' (the value listed last wins)",
+            )
         _add(
             kb.conclusions,
             ConclusionType(

@@ -8,12 +8,12 @@ the final trace; tests check that both agree.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Mapping
 
 from engine.conditions import test_value
-from engine.model import ABSENT, DONT_KNOW, All, Any_, Compare, Condition, ConclusionType, Rule
+from engine.model import ABSENT, DONT_KNOW, All, Any_, Compare, ConclusionType, Condition, Rule
 
 
 class Truth(Enum):

@@ -134,19 +134,19 @@ class Compare:
 
 @dataclass(frozen=True)
 class All:
-    parts: tuple["Condition", ...]
+    parts: tuple[Condition, ...]
     origin: Origin
 
 
 @dataclass(frozen=True)
 class Any_:
-    parts: tuple["Condition", ...]
+    parts: tuple[Condition, ...]
     origin: Origin
 
 
 @dataclass(frozen=True)
 class Not:
-    part: "Condition"
+    part: Condition
     origin: Origin
 
 

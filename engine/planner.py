@@ -9,8 +9,8 @@ the interview ends after at most as many steps as there are questions.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from engine.compiler import CompiledModule
 from engine.conditions import comparisons
@@ -47,9 +47,7 @@ def askable(compiled: CompiledModule, state: State) -> list[str]:
     """Questions worth asking now, in interview order."""
     relevant = relevant_facts(compiled, state)
     return [
-        q.id
-        for q in compiled.questions
-        if q.id in relevant and not state.is_settled(q.id) and ask_if_truth(compiled, state, q.id) is T
+        q.id for q in compiled.questions if q.id in relevant and not state.is_settled(q.id) and ask_if_truth(compiled, state, q.id) is T
     ]
 
 

@@ -96,6 +96,7 @@ class Reader:
         found = (self.source_ref(item, line, what) for line, item in self.items(node, key, "sources ('- source: id' with 'pinpoint:')"))
         return tuple(ref for ref in found if ref is not None)
 
+
 def _kind(value) -> str:
     if isinstance(value, list):
         return "a list"

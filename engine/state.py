@@ -7,11 +7,11 @@ is decided, and then takes the combined value of the rules that hold.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from engine.compiler import CompiledModule
-from engine.logic import F, T, U, Truth, combine, possible_values, truth
+from engine.logic import F, T, Truth, U, combine, possible_values, truth
 from engine.model import ABSENT
 
 

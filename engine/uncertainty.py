@@ -42,7 +42,12 @@ def candidate_values(compiled: CompiledModule, fact: str) -> list:
     if q.type == "multichoice":
         return [frozenset([v]) for v in q.values]  # single ticks only: the power set is too large
     thresholds = sorted(
-        {c.operand for cond in compiled.conditions.values() for c in comparisons(cond) if c.fact == fact and isinstance(c.operand, (int, float))}
+        {
+            c.operand
+            for cond in compiled.conditions.values()
+            for c in comparisons(cond)
+            if c.fact == fact and isinstance(c.operand, (int, float))
+        }
     )
     points = {t + d for t in thresholds for d in (-1, 0, 1)}
     return sorted(points) or [0]

@@ -63,7 +63,11 @@ def validate(kb: KnowledgeBase) -> list[Problem]:
         for fact, value in rule.conclude:
             if fact not in kb.conclusions:
                 if fact in kb.questions:
-                    report(rule.origin, f"rule '{rule.id}' concludes '{fact}', which is a question", "conclude a fact declared under 'conclusions' in module.yaml")
+                    report(
+                        rule.origin,
+                        f"rule '{rule.id}' concludes '{fact}', which is a question",
+                        "conclude a fact declared under 'conclusions' in module.yaml",
+                    )
                 else:
                     hint = did_you_mean(fact, kb.conclusions) or f"declare it under 'conclusions:' in rules/{rule.module}/module.yaml"
                     report(rule.origin, f"rule '{rule.id}' concludes unknown fact '{fact}'", hint)
@@ -89,9 +93,20 @@ def validate(kb: KnowledgeBase) -> list[Problem]:
                 report(module.origin, f"goal '{goal}' of module '{module.id}' is not a declared conclusion", hint)
         for fact in module.inputs:
             if fact not in facts:
-                report(module.origin, f"input '{fact}' of module '{module.id}' is not a known fact", did_you_mean(fact, facts) or "name a question or conclusion of another module")
+                report(
+                    module.origin,
+                    f"input '{fact}' of module '{module.id}' is not a known fact",
+                    did_you_mean(fact, facts) or "name a question or conclusion of another module",
+                )
     for folder in {r.module for r in kb.rules.values()} - set(kb.modules):
-        problems.append(Problem(f"rules/{folder}/module.yaml", 0, f"module '{folder}' has rules but no valid module file", "create module.yaml with 'module:', 'title:' and 'goals:'"))
+        problems.append(
+            Problem(
+                f"rules/{folder}/module.yaml",
+                0,
+                f"module '{folder}' has rules but no valid module file",
+                "create module.yaml with 'module:', 'title:' and 'goals:'",
+            )
+        )
 
     problems.extend(_cycles(kb))
     problems.extend(_never_fire(kb))
@@ -107,7 +122,9 @@ def _check_comparison(kb: KnowledgeBase, cmp: Compare, what: str, facts: list[st
         report(cmp.origin, f"{what} reads unknown fact '{cmp.fact}'", hint)
         return
     if cmp.op not in ALLOWED_OPS[kind]:
-        report(cmp.origin, f"{what}: '{cmp.op}' does not apply to the {kind} fact '{cmp.fact}'", f"use one of: {', '.join(ALLOWED_OPS[kind])}")
+        report(
+            cmp.origin, f"{what}: '{cmp.op}' does not apply to the {kind} fact '{cmp.fact}'", f"use one of: {', '.join(ALLOWED_OPS[kind])}"
+        )
         return
     if cmp.op in NUMERIC or cmp.op == "known":
         return
@@ -131,7 +148,14 @@ def _cycles(kb: KnowledgeBase) -> list[Problem]:
         facts = [n[1] for n in cycle if n[0] == "fact"]
         rule = next(kb.rules[n[1]] for n in cycle if n[0] == "rule")
         chain = " → ".join(facts + facts[:1])
-        problems.append(Problem(rule.origin.file, rule.origin.line, f"conclusions depend on each other in a circle: {chain}", "break the circle: one of these rules must not read what it helps conclude"))
+        problems.append(
+            Problem(
+                rule.origin.file,
+                rule.origin.line,
+                f"conclusions depend on each other in a circle: {chain}",
+                "break the circle: one of these rules must not read what it helps conclude",
+            )
+        )
         if len(problems) >= 5:
             break
     return problems
@@ -176,7 +200,14 @@ def _never_fire(kb: KnowledgeBase) -> list[Problem]:
         if numeric:
             domains = [_numeric_points(nnf, f) if f in numeric else d for f, d in zip(read, domains)]
         if not any(truth(nnf, dict(zip(read, combo)), {}) in (T, U) for combo in itertools.product(*domains)):
-            problems.append(Problem(rule.origin.file, rule.origin.line, f"rule '{rule.id}' can never fire: no answers satisfy its 'when'", "check for contradictory comparisons (e.g. the same fact equal to two values under 'all')"))
+            problems.append(
+                Problem(
+                    rule.origin.file,
+                    rule.origin.line,
+                    f"rule '{rule.id}' can never fire: no answers satisfy its 'when'",
+                    "check for contradictory comparisons (e.g. the same fact equal to two values under 'all')",
+                )
+            )
     return problems
 
 
@@ -194,49 +225,64 @@ def _unused(kb: KnowledgeBase) -> list[Problem]:
     problems = []
     for q in kb.questions.values():
         if q.id not in read:
-            problems.append(Problem(q.origin.file, q.origin.line, f"no rule or ask_if reads question '{q.id}', so it is never asked", "use it in a rule or remove it", "warning"))
+            problems.append(
+                Problem(
+                    q.origin.file,
+                    q.origin.line,
+                    f"no rule or ask_if reads question '{q.id}', so it is never asked",
+                    "use it in a rule or remove it",
+                    "warning",
+                )
+            )
     cited = {ref.source for r in kb.rules.values() for ref in r.sources}
     cited |= {ref.source for q in kb.questions.values() for ref in q.sources}
     cited |= {d.source.source for q in kb.questions.values() for d in q.definitions if d.source}
     cited |= {ref.source for c in kb.conclusions.values() for ref in c.resolve_sources}
     for s in kb.sources.values():
         if s.id not in cited:
-            problems.append(Problem(s.origin.file, s.origin.line, f"source '{s.id}' is never cited", "cite it from a rule or remove it", "warning"))
+            problems.append(
+                Problem(s.origin.file, s.origin.line, f"source '{s.id}' is never cited", "cite it from a rule or remove it", "warning")
+            )
     return problems
 
 
 def _tests(kb: KnowledgeBase) -> list[Problem]:
-    problems = []
+    problems: list[Problem] = []
     for case in kb.tests:
-        def report(fact, message, fix):
-            problems.append(Problem(case.origin.file, fact_line(fact), f"case '{case.id}': {message}", fix))
+        problems.extend(_test_case_problems(kb, case))
+    return problems
 
-        def fact_line(fact, _case=case):
-            for mapping in (_case.answers, _case.expected):
-                if hasattr(mapping, "line_of") and fact in mapping:
-                    return mapping.line_of(fact)
-            return _case.origin.line
 
-        for fact, value in case.answers.items():
-            if fact not in kb.questions:
-                report(fact, f"unknown fact '{fact}' in answers", did_you_mean(fact, kb.questions) or "use a question id")
-                continue
-            _, error = check_value(kb, fact, value)
-            if error:
-                report(fact, *error.split(" — ", 1))
-        for fact, value in case.expected.items():
-            if fact not in kb.conclusions:
-                report(fact, f"expects unknown conclusion '{fact}'", did_you_mean(fact, kb.conclusions) or "use a conclusion id")
-                continue
-            _, error = check_value(kb, fact, value)
-            if error:
-                report(fact, *error.split(" — ", 1))
-        for rid in case.rules_fired:
-            if rid not in kb.rules:
-                report(None, f"expects unknown rule '{rid}' to fire", did_you_mean(rid, kb.rules) or "use a rule id")
-        for sid in case.sources_cited:
-            if sid not in kb.sources:
-                report(None, f"expects unknown source '{sid}'", did_you_mean(sid, kb.sources) or "use a source id")
-        if case.module not in kb.modules:
-            report(None, f"is in the tests of unknown module '{case.module}'", "move it under rules/<module>/tests/")
+def _test_case_problems(kb: KnowledgeBase, case) -> list[Problem]:
+    problems = []
+
+    def report(fact, message, fix):
+        line = case.origin.line
+        for mapping in (case.answers, case.expected):
+            if fact is not None and hasattr(mapping, "line_of") and fact in mapping:
+                line = mapping.line_of(fact)
+        problems.append(Problem(case.origin.file, line, f"case '{case.id}': {message}", fix))
+
+    for fact, value in case.answers.items():
+        if fact not in kb.questions and not (case.module in kb.modules and fact in kb.modules[case.module].inputs):
+            report(fact, f"unknown fact '{fact}' in answers", did_you_mean(fact, kb.questions) or "use a question id")
+            continue
+        _, error = check_value(kb, fact, value)
+        if error:
+            report(fact, *error.split(" — ", 1))
+    for fact, value in case.expected.items():
+        if fact not in kb.conclusions:
+            report(fact, f"expects unknown conclusion '{fact}'", did_you_mean(fact, kb.conclusions) or "use a conclusion id")
+            continue
+        _, error = check_value(kb, fact, value)
+        if error:
+            report(fact, *error.split(" — ", 1))
+    for rid in case.rules_fired:
+        if rid not in kb.rules:
+            report(None, f"expects unknown rule '{rid}' to fire", did_you_mean(rid, kb.rules) or "use a rule id")
+    for sid in case.sources_cited:
+        if sid not in kb.sources:
+            report(None, f"expects unknown source '{sid}'", did_you_mean(sid, kb.sources) or "use a source id")
+    if case.module not in kb.modules:
+        report(None, f"is in the tests of unknown module '{case.module}'", "move it under rules/<module>/tests/")
     return problems

@@ -46,9 +46,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Located:
         key = loader.construct_object(key_node, deep=True)
         if key in result:
             # Duplicate keys silently overwrite in plain YAML; an advisor must hear about it.
-            raise yaml.constructor.ConstructorError(
-                None, None, f"the key '{key}' appears twice in this mapping", key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, f"the key '{key}' appears twice in this mapping", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
     return result

@@ -1,8 +1,8 @@
 """How, why and why-not explanations, built from the trace (never from a backend).
 
-    how(compiled, outcome, fact)          the proof: rules that concluded the fact, down to answers
-    why(compiled, state, question)        the open rules that need an answer, toward which goals
-    why_not(compiled, outcome, fact, v)   each rule that could have concluded v and where it stopped
+how(compiled, outcome, fact)          the proof: rules that concluded the fact, down to answers
+why(compiled, state, question)        the open rules that need an answer, toward which goals
+why_not(compiled, outcome, fact, v)   each rule that could have concluded v and where it stopped
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class Premise:
     fact: str
     value: object
     is_answer: bool
-    support: tuple["Step", ...] = ()
+    support: tuple[Step, ...] = ()
 
 
 @dataclass(frozen=True)

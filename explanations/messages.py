@@ -17,8 +17,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sources": ("Källor", "Sources"),
     "you_answered": ("Du svarade", "You answered"),
     "concluded_earlier": ("Slutsats ovan", "Concluded above"),
-    "strictest_wins": ("Flera regler gav olika svar; det strängaste gäller.", "Several rules gave different answers; the strictest applies."),
-    "priority_wins": ("Flera regler gav olika svar; regeln med högst prioritet gäller.", "Several rules gave different answers; the rule with the highest priority applies."),
+    "strictest_wins": (
+        "Flera regler gav olika svar; det strängaste gäller.",
+        "Several rules gave different answers; the strictest applies.",
+    ),
+    "priority_wins": (
+        "Flera regler gav olika svar; regeln med högst prioritet gäller.",
+        "Several rules gave different answers; the rule with the highest priority applies.",
+    ),
     "also_gave": ("gav", "gave"),
     "why_question": ("Varför frågar vi detta?", "Why do we ask this?"),
     "needed_by": ("Svaret behövs av regeln", "The answer is needed by the rule"),

@@ -79,7 +79,9 @@ def how_markdown(compiled: CompiledModule, explanation: How, lang: str) -> str:
         if note.resolve_sources:
             lines.append(f"  ({msg('sources', lang)}: {cites(kb, note.resolve_sources, lang)})")
         for rule, value in explanation.overridden:
-            lines.append(f"  - {_escape(rule.title.get(lang))} {msg('also_gave', lang)} {_escape(value_text(kb, explanation.fact, value, lang))} ({cites(kb, rule.sources, lang)})")
+            lines.append(
+                f"  - {_escape(rule.title.get(lang))} {msg('also_gave', lang)} {_escape(value_text(kb, explanation.fact, value, lang))} ({cites(kb, rule.sources, lang)})"
+            )
     return "\n".join(lines)
 
 
@@ -107,7 +109,9 @@ def why_markdown(compiled: CompiledModule, needs: tuple[Need, ...], lang: str) -
     lines = []
     for need in needs:
         goals = ", ".join(_escape(fact_text(kb, g, lang)) for g in need.goals)
-        lines.append(f"- {msg('needed_by', lang)} **{_escape(need.rule.title.get(lang))}** {msg('toward', lang)}: {goals} ({cites(kb, need.rule.sources, lang)})")
+        lines.append(
+            f"- {msg('needed_by', lang)} **{_escape(need.rule.title.get(lang))}** {msg('toward', lang)}: {goals} ({cites(kb, need.rule.sources, lang)})"
+        )
     return "\n".join(lines)
 
 
@@ -156,7 +160,9 @@ def outcome_markdown(compiled: CompiledModule, outcome: Outcome, lang: str) -> s
             lines.append(f"- **{_escape(fact_text(kb, goal, lang))}**")
             for value, paths in options:
                 for path in paths:
-                    conds = f" {msg('and', lang)} ".join(f"{_escape(short_text(kb, f, lang))} = {_escape(value_text(kb, f, v, lang))}" for f, v in path.items())
+                    conds = f" {msg('and', lang)} ".join(
+                        f"{_escape(short_text(kb, f, lang))} = {_escape(value_text(kb, f, v, lang))}" for f, v in path.items()
+                    )
                     lines.append(f"  - {msg('if', lang)} {conds or '…'}: **{_escape(value_text(kb, goal, value, lang))}**")
         if u.key_unknowns:
             names = ", ".join(_escape(short_text(kb, f, lang)) for f, _ in u.key_unknowns)

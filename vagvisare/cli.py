@@ -59,7 +59,9 @@ def check(kb_dir: str | None) -> None:
         click.echo(str(problem))
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    click.echo(f"{len(kb.rules)} rules, {len(kb.questions)} questions, {len(kb.sources)} sources, {len(kb.tests)} test cases: {errors} errors, {warnings} warnings")
+    click.echo(
+        f"{len(kb.rules)} rules, {len(kb.questions)} questions, {len(kb.sources)} sources, {len(kb.tests)} test cases: {errors} errors, {warnings} warnings"
+    )
     sys.exit(1 if errors else 0)
 
 
@@ -87,7 +89,14 @@ consult_cmd.name = "consult"
 
 @main.command()
 @click.argument("module")
-@click.option("--answers", "answer_files", multiple=True, required=True, metavar="FILE", help="YAML mapping of fact id → value (repeatable; one result per file).")
+@click.option(
+    "--answers",
+    "answer_files",
+    multiple=True,
+    required=True,
+    metavar="FILE",
+    help="YAML mapping of fact id → value (repeatable; one result per file).",
+)
 @click.argument("more_files", nargs=-1, metavar="[FILE ...]")
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="json", show_default=True)
 @lang_option

@@ -35,7 +35,10 @@ def outcome_json(kb: KnowledgeBase, outcome: Outcome, lang: str = "sv") -> dict:
             "unknown_answers": list(u.unknowns),
             "firm": {g: plain(kb, g, v) for g, v in u.firm.items()},
             "conditional": {
-                g: [{"value": plain(kb, g, v), "if": [{f: plain(kb, f, x) for f, x in a.items()} for a in assumptions]} for v, assumptions in options]
+                g: [
+                    {"value": plain(kb, g, v), "if": [{f: plain(kb, f, x) for f, x in a.items()} for a in assumptions]}
+                    for v, assumptions in options
+                ]
                 for g, options in u.conditional.items()
             },
             "key_unknowns": [f for f, _ in u.key_unknowns],

@@ -6,7 +6,8 @@ stream, exactly as a clinician would type.
 
 from __future__ import annotations
 
-from typing import Callable, TextIO
+from collections.abc import Callable
+from typing import TextIO
 
 from engine.compiler import CompiledModule
 from engine.consultation import consult
@@ -26,8 +27,8 @@ WORDS = {
 
 TEXTS = {
     "commands": (
-        "Svara, eller skriv: varför · tillbaka · hjälp · avsluta   (\"vet inte\" går alltid att svara)",
-        "Answer, or type: why · back · help · quit   (\"don't know\" is always a valid answer)",
+        'Svara, eller skriv: varför · tillbaka · hjälp · avsluta   ("vet inte" går alltid att svara)',
+        'Answer, or type: why · back · help · quit   ("don\'t know" is always a valid answer)',
     ),
     "bool_hint": ("[ja/nej/vet inte]", "[yes/no/don't know]"),
     "choice_hint": ("Ange ett nummer", "Enter a number"),

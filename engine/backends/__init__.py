@@ -11,7 +11,8 @@ shared (engine.inference), so every backend gives the same results and explanati
 
 from __future__ import annotations
 
-from typing import Mapping, Protocol, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 from engine.logic import Firing
 from engine.model import Condition

@@ -8,8 +8,8 @@ the first firing of each rule and merge what the branches matched).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from functools import partial
-from typing import Mapping, Sequence
 
 from engine.backends import RuleSpec
 from engine.conditions import test_value
@@ -21,7 +21,7 @@ from engine.model import All, Any_, Compare, Condition
 class ExpertaBackend:
     name = "experta"
 
-    def compile(self, steps: Sequence[Sequence[RuleSpec]]) -> "ExpertaProgram":
+    def compile(self, steps: Sequence[Sequence[RuleSpec]]) -> ExpertaProgram:
         return ExpertaProgram([_engine_class(i, step) for i, step in enumerate(steps)])
 
 
