@@ -2,7 +2,8 @@
 
 A case states answers and the exact expected conclusions. It may also name rules that must
 fire and sources that must be cited, so a right answer for a wrong legal reason fails.
-Unless a case says `complete: false`, the interview must be complete with its answers.
+A case (or the file's `defaults:`) may require `complete: true`: the interview must then
+end with its answers and every goal decided.
 """
 
 from __future__ import annotations
@@ -53,10 +54,9 @@ def run_case(compiled: CompiledModule, case: TestCase) -> CaseResult:
     for source in case.sources_cited:
         if source not in cited:
             result.failures.append(f"source {source} was expected to be cited but no fired rule cites it")
-    want_complete = True if case.complete is None else case.complete
-    if outcome.complete != want_complete:
+    if case.complete is not None and outcome.complete != case.complete:
         missing = f" (next question: {outcome.next_question})" if outcome.next_question else ""
-        result.failures.append(f"interview complete: expected {want_complete}, got {outcome.complete}{missing}")
+        result.failures.append(f"interview complete: expected {case.complete}, got {outcome.complete}{missing}")
     return result
 
 

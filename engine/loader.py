@@ -118,9 +118,11 @@ def _read_document(kb: KnowledgeBase, reader: Reader, doc: Located, path: Path, 
             for line, item in reader.items(doc, "questions", "questions"):
                 _add(kb.questions, _question(reader, item, line, module), reader, "question")
     elif len(rel.parts) > 3 and rel.parts[2] == "tests":
-        reader.keys(doc, "a test file", ("cases",), ())
+        reader.keys(doc, "a test file", ("cases",), ("defaults",))
+        defaults = reader.mapping(doc.get("defaults", Located()), "'defaults'", doc.line_of("defaults")) or Located()
+        reader.keys(defaults, "'defaults' of a test file", (), ("complete",))
         for line, item in reader.items(doc, "cases", "test cases"):
-            case = _test_case(reader, item, line, rel.parts[1])
+            case = _test_case(reader, item, line, rel.parts[1], defaults)
             if case:
                 kb.tests.append(case)
     elif rel.name == "module.yaml":
@@ -327,7 +329,7 @@ def _frozen(value):
     return frozenset(value) if isinstance(value, list) else value
 
 
-def _test_case(reader: Reader, node, line: int, module: str) -> TestCase | None:
+def _test_case(reader: Reader, node, line: int, module: str, defaults: Located) -> TestCase | None:
     m = reader.mapping(node, "a test case", line)
     optional = ("description", "rules_fired", "sources_cited", "complete", "source", "citation", "confidence", "note")
     if m is None or not reader.keys(m, "a test case", ("id", "answers", "expected"), optional):
@@ -336,7 +338,7 @@ def _test_case(reader: Reader, node, line: int, module: str) -> TestCase | None:
     expected = reader.mapping(m["expected"], f"'expected' of case '{m['id']}'", m.line_of("expected"))
     if answers is None or expected is None:
         return None
-    complete = m.get("complete")
+    complete = m.get("complete", defaults.get("complete"))
     return TestCase(
         id=str(m["id"]),
         module=module,
