@@ -194,8 +194,10 @@ def _fact_type(reader: Reader, m: Located, what: str) -> str:
 
 def _question(reader: Reader, node, line: int, module: str) -> Question | None:
     m = reader.mapping(node, "a question", line)
-    keys = ("id", "type", "text")
-    if m is None or not reader.keys(m, "a question", keys, ("short", "help", "choices", "ask_if", "definitions", "sources", "unit")):
+    # 'text' is checked by reader.text below: a question without it still exists, so rules
+    # reading it raise no second error
+    optional = ("text", "short", "help", "choices", "ask_if", "definitions", "sources", "unit")
+    if m is None or not reader.keys(m, "a question", ("id", "type"), optional):
         return None
     qid = str(m["id"])
     what = f"question '{qid}'"

@@ -41,9 +41,13 @@ def validate(kb: KnowledgeBase) -> list[Problem]:
                 hint = did_you_mean(ref.source, kb.sources) or "add it to knowledge_base/sources.yaml"
                 report(origin, f"{what} cites unknown source '{ref.source}'", hint)
 
-    def check_condition(cond, what: str) -> None:
+    def check_condition(cond, what: str) -> bool:
+        before = len(problems)
         for cmp in comparisons(cond):
             _check_comparison(kb, cmp, what, facts, report)
+        return len(problems) == before
+
+    broken: set[str] = set()  # rules already reported; a never-fire check would only repeat it
 
     for fact in set(kb.questions) & set(kb.conclusions):
         report(kb.conclusions[fact].origin, f"'{fact}' is both a question and a conclusion", "rename one of them")
@@ -59,7 +63,8 @@ def validate(kb: KnowledgeBase) -> list[Problem]:
     concluded: dict[str, set] = {}
     for rule in kb.rules.values():
         check_sources(rule.sources, rule.origin, f"rule '{rule.id}'")
-        check_condition(rule.when, f"rule '{rule.id}'")
+        if not check_condition(rule.when, f"rule '{rule.id}'"):
+            broken.add(rule.id)
         for fact, value in rule.conclude:
             if fact not in kb.conclusions:
                 if fact in kb.questions:
@@ -109,7 +114,7 @@ def validate(kb: KnowledgeBase) -> list[Problem]:
         )
 
     problems.extend(_cycles(kb))
-    problems.extend(_never_fire(kb))
+    problems.extend(_never_fire(kb, broken))
     problems.extend(_unused(kb))
     problems.extend(_tests(kb))
     return problems
@@ -178,7 +183,7 @@ def _domain(kb: KnowledgeBase, fact: str, concluded_values: dict) -> list:
     return values + [ABSENT]
 
 
-def _never_fire(kb: KnowledgeBase) -> list[Problem]:
+def _never_fire(kb: KnowledgeBase, broken: set[str]) -> list[Problem]:
     """A rule no combination of values can make true is almost always a typo in its condition."""
     problems = []
     concluded: dict[str, set] = {}
@@ -186,9 +191,9 @@ def _never_fire(kb: KnowledgeBase) -> list[Problem]:
         for fact, value in r.conclude:
             concluded.setdefault(fact, set()).add(value)
     for rule in kb.rules.values():
-        read = [f for f in facts_in(rule.when) if kb.fact_type(f)]
-        if len(read) != len(facts_in(rule.when)):
-            continue  # unknown facts are reported already
+        if rule.id in broken:
+            continue
+        read = facts_in(rule.when)
         domains = [_domain(kb, f, concluded) for f in read]
         size = 1
         for d in domains:

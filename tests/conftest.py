@@ -1,0 +1,125 @@
+"""Shared fixtures: the shipped knowledge base (loaded once) and a tiny one to break on purpose."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from engine.loader import load
+from vagvisare.session import Workspace
+
+TINY = {
+    "knowledge_base/sources.yaml": """
+        sources:
+          - id: act
+            title: {sv: En lag, en: An act}
+            citation: SFS 1949:345
+            url: https://example.org/act
+            version: "2024-01-01"
+        """,
+    "knowledge_base/questions/demo.yaml": """
+        module: demo
+        questions:
+          - id: demo.is_software
+            type: boolean
+            text: {sv: 'Är det programvara?', en: 'Is it software?'}
+          - id: demo.purpose
+            type: choice
+            text: {sv: 'Syfte?', en: 'Purpose?'}
+            choices:
+              - id: medical
+                label: {sv: Medicinskt, en: Medical}
+              - id: wellness
+                label: {sv: Friskvård, en: Wellness}
+          - id: demo.weight
+            type: number
+            ask_if:
+              fact: demo.purpose
+              equals: medical
+            text: {sv: 'Vikt?', en: 'Weight?'}
+        """,
+    "rules/demo/module.yaml": """
+        module: demo
+        title: {sv: Demo, en: Demo}
+        goals: [demo.verdict]
+        conclusions:
+          - id: demo.verdict
+            type: choice
+            text: {sv: Utslag, en: Verdict}
+            resolve: highest
+            choices:
+              - id: low
+                label: {sv: Låg, en: Low}
+              - id: high
+                label: {sv: Hög, en: High}
+        """,
+    "rules/demo/rules.yaml": """
+        rules:
+          - id: demo.low
+            title: {sv: Låg, en: Low}
+            when:
+              fact: demo.purpose
+              equals: wellness
+            then:
+              conclude: {demo.verdict: low}
+            because: {sv: För att., en: Because.}
+            sources:
+              - source: act
+                pinpoint: 1 §
+          - id: demo.heavy
+            title: {sv: Tung, en: Heavy}
+            when:
+              all:
+                - fact: demo.purpose
+                  equals: medical
+                - fact: demo.weight
+                  greater_than: 10
+            then:
+              conclude: {demo.verdict: high}
+            because: {sv: Tung., en: Heavy.}
+            sources: [{source: act, pinpoint: 2 §}]
+          - id: demo.light
+            title: {sv: Lätt, en: Light}
+            when:
+              all:
+                - fact: demo.purpose
+                  equals: medical
+                - fact: demo.weight
+                  at_most: 10
+            then:
+              conclude: {demo.verdict: low}
+            because: {sv: Lätt., en: Light.}
+            sources: [{source: act, pinpoint: 3 §}]
+          - id: demo.software
+            title: {sv: Programvara, en: Software}
+            when:
+              fact: demo.is_software
+              equals: true
+            then:
+              conclude: {demo.verdict: high}
+            because: {sv: Programvara., en: Software.}
+            sources: [{source: act, pinpoint: 4 §}]
+        """,
+}
+
+
+def write_kb(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def tiny_kb(tmp_path: Path) -> Path:
+    """A small, valid knowledge base in a temporary folder; tests edit its files."""
+    return write_kb(tmp_path, TINY)
+
+
+@pytest.fixture(scope="session")
+def shipped() -> Workspace:
+    kb, problems = load()
+    return Workspace(kb, problems)
