@@ -77,6 +77,23 @@ def combine(decl: ConclusionType, concluded: list[tuple[Rule, object]]):
     return best[1]
 
 
+def settled_early(decl: ConclusionType, held: list[tuple[Rule, object]], open_rules: list[tuple[Rule, object]]) -> bool:
+    """Whether rules that still might fire can no longer change the combined value.
+
+    With `highest`, once a rule that holds gives a value at least as high as any open rule
+    could, the value is final (the strictest class found stops the search). With `priority`,
+    once the winning rule outranks every open rule. Multichoice values can always grow.
+    """
+    if not held or decl.type == "multichoice":
+        return False
+    if decl.resolve == "highest":
+        order = {v: i for i, v in enumerate(decl.values)}
+        best = max(order.get(v, -1) for _, v in held)
+        return all(order.get(v, -1) <= best for _, v in open_rules)
+    winner, value = max(held, key=lambda rv: rv[0].priority)
+    return all(r.priority < winner.priority or v == value for r, v in open_rules)
+
+
 def possible_values(decl: ConclusionType, open_values: list) -> frozenset:
     """Every value an open conclusion could still end with (for pruning in `truth`)."""
     values: set = {ABSENT}

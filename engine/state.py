@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from engine.compiler import CompiledModule
-from engine.logic import F, T, Truth, U, combine, possible_values, truth
+from engine.logic import F, T, Truth, U, combine, possible_values, settled_early, truth
 from engine.model import ABSENT
 
 
@@ -46,7 +46,8 @@ def settle(compiled: CompiledModule, answers: Mapping[str, object]) -> State:
                 truths = [rule_truth[r.id] for r in rules]
                 decl = kb.conclusions[fact]
                 held = [(r, dict(r.conclude)[fact]) for r, t in zip(rules, truths) if t is T]
-                if U not in truths:
+                still_open = [(r, dict(r.conclude)[fact]) for r, t in zip(rules, truths) if t is U]
+                if not still_open or settled_early(decl, held, still_open):
                     facts[fact] = combine(decl, held)
                 else:
                     open_values = [dict(r.conclude)[fact] for r, t in zip(rules, truths) if t is not F]
