@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.compiler import CompiledModule
-from engine.conditions import comparisons
+from engine.conditions import comparisons, facts_in
 from engine.consultation import Outcome
 from engine.logic import F, U, compare_truth, truth
 from engine.model import ABSENT, Compare, Rule
@@ -70,7 +70,9 @@ def _contributes(concluded, value) -> bool:
 
 def _step(compiled, outcome, fired, rule: Rule, fact: str, value, depth: int) -> Step:
     premises = []
-    for matched_fact, matched_value in fired[rule.id].matched:
+    order = facts_in(rule.when)  # premises in the order the rule states them
+    matched = sorted(fired[rule.id].matched, key=lambda fv: order.index(fv[0]) if fv[0] in order else len(order))
+    for matched_fact, matched_value in matched:
         if matched_fact in compiled.kb.conclusions and depth < 12:
             sub = how(compiled, outcome, matched_fact)
             premises.append(Premise(matched_fact, matched_value, False, sub.steps))

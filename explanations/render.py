@@ -7,6 +7,7 @@ objects of `explanations.how`, and never runs rules.
 from __future__ import annotations
 
 import html
+import re
 
 import markdown as _markdown
 
@@ -67,11 +68,12 @@ def _escape(text: str) -> str:
     return text
 
 
-def how_markdown(compiled: CompiledModule, explanation: How, lang: str) -> str:
+def how_markdown(compiled: CompiledModule, explanation: How, lang: str, shown: frozenset = frozenset()) -> str:
+    """The proof as nested bullets. Conclusions in `shown` are explained elsewhere on the page."""
     kb = compiled.kb
     lines = []
     for step in explanation.steps:
-        lines.extend(_step_lines(kb, step, lang, 0))
+        lines.extend(_step_lines(kb, step, lang, 0, shown))
     if explanation.overridden:
         key = "strictest_wins" if explanation.resolve == "highest" else "priority_wins"
         note = kb.conclusions[explanation.fact]
@@ -85,20 +87,21 @@ def how_markdown(compiled: CompiledModule, explanation: How, lang: str) -> str:
     return "\n".join(lines)
 
 
-def _step_lines(kb: KnowledgeBase, step: Step, lang: str, depth: int) -> list[str]:
+def _step_lines(kb: KnowledgeBase, step: Step, lang: str, depth: int, shown: frozenset) -> list[str]:
     pad = "  " * depth
     lines = [
         f"{pad}- **{_escape(step.rule.title.get(lang))}** — {_escape(step.rule.because.get(lang))}",
         f"{pad}  *{msg('sources', lang)}:* {cites(kb, step.rule.sources, lang)}",
     ]
     for premise in step.premises:
-        shown = _escape(value_text(kb, premise.fact, premise.value, lang))
+        value = _escape(value_text(kb, premise.fact, premise.value, lang))
         if premise.is_answer:
-            lines.append(f"{pad}  - {msg('you_answered', lang)}: {_escape(fact_text(kb, premise.fact, lang))} → **{shown}**")
+            lines.append(f"{pad}  - {msg('you_answered', lang)}: {_escape(fact_text(kb, premise.fact, lang))} → **{value}**")
         else:
-            lines.append(f"{pad}  - {msg('concluded_earlier', lang)}: {_escape(fact_text(kb, premise.fact, lang))} → **{shown}**")
-            for sub in premise.support:
-                lines.extend(_step_lines(kb, sub, lang, depth + 2))
+            lines.append(f"{pad}  - {msg('concluded_earlier', lang)}: {_escape(fact_text(kb, premise.fact, lang))} → **{value}**")
+            if premise.fact not in shown:
+                for sub in premise.support:
+                    lines.extend(_step_lines(kb, sub, lang, depth + 2, shown))
     return lines
 
 
@@ -150,7 +153,7 @@ def outcome_markdown(compiled: CompiledModule, outcome: Outcome, lang: str) -> s
         lines.append("")
         lines.append(f"**{msg('how', lang)}:**")
         lines.append("")
-        lines.append(how_markdown(compiled, how(compiled, outcome, fact), lang))
+        lines.append(how_markdown(compiled, how(compiled, outcome, fact), lang, frozenset(shown) - {fact}))
         lines.append("")
     u = outcome.uncertainty
     if u is not None and u.conditional:
@@ -192,9 +195,18 @@ def outcome_markdown(compiled: CompiledModule, outcome: Outcome, lang: str) -> s
     return "\n".join(lines) + "\n"
 
 
+def to_text(markdown_text: str) -> str:
+    """Markdown as plain terminal text: link targets, emphasis marks and escapes removed."""
+    text = re.sub(r"\[((?:\\.|[^\]])+)\]\([^)]*\)", r"\1", markdown_text)
+    text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
+    text = re.sub(r"(?<![\\\w*])\*(\S.*?)\*", r"\1", text)
+    text = re.sub(r"\\(.)", r"\1", text)
+    return html.unescape(text)
+
+
 def to_html(markdown_text: str) -> str:
     """Markdown to HTML. Knowledge-base text is escaped before it reaches Markdown."""
     return _markdown.markdown(markdown_text, extensions=["sane_lists"])
 
 
-__all__ = ["outcome_markdown", "how_markdown", "why_markdown", "why_not_markdown", "to_html", "why", "why_not", "how"]
+__all__ = ["outcome_markdown", "how_markdown", "why_markdown", "why_not_markdown", "to_html", "to_text", "why", "why_not", "how"]

@@ -13,7 +13,7 @@ from engine.compiler import CompiledModule
 from engine.consultation import consult
 from engine.model import DONT_KNOW, Question
 from explanations.how import why
-from explanations.render import fact_text, outcome_markdown, why_markdown
+from explanations.render import outcome_markdown, to_text, why_markdown
 
 WORDS = {
     "why": {"why", "varför", "varfor"},
@@ -95,7 +95,7 @@ def run_consultation(compiled: CompiledModule, lang: str, read: Callable[[], str
             return 1
         word = reply.strip().lower()
         if word in WORDS["why"]:
-            print(why_markdown(compiled, why(compiled, outcome.plan.state, qid), lang) + "\n", file=out)
+            print(to_text(why_markdown(compiled, why(compiled, outcome.plan.state, qid), lang)) + "\n", file=out)
             continue
         if word in WORDS["help"]:
             _print_help(question, lang, out)
@@ -113,7 +113,7 @@ def run_consultation(compiled: CompiledModule, lang: str, read: Callable[[], str
         answers[qid] = value
         order.append(qid)
     final = consult(compiled, answers)
-    print("\n" + outcome_markdown(compiled, final, lang), file=out)
+    print("\n" + to_text(outcome_markdown(compiled, final, lang)), file=out)
     return 0
 
 
@@ -137,4 +137,4 @@ def _print_help(question: Question, lang: str, out: TextIO) -> None:
     print(t("commands", lang) + "\n", file=out)
 
 
-__all__ = ["run_consultation", "parse_reply", "fact_text"]
+__all__ = ["run_consultation", "parse_reply"]
