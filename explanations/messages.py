@@ -55,6 +55,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unused": ("Svar som inte behövdes", "Answers that were not needed"),
     "report_title": ("Vägvisare – resultat", "Vägvisare – result"),
     "none_reached": ("Ingen slutsats ännu.", "No conclusion yet."),
+    # the terminal consultation
+    "commands": (
+        'Svara, eller skriv: varför · tillbaka · hjälp · avsluta   ("vet inte" går alltid att svara)',
+        'Answer, or type: why · back · help · quit   ("don\'t know" is always a valid answer)',
+    ),
+    "bool_hint": ("[ja/nej/vet inte]", "[yes/no/don't know]"),
+    "choice_hint": ("Ange ett nummer", "Enter a number"),
+    "multi_hint": ("Ange ett eller flera nummer, t.ex. 1,3", "Enter one or more numbers, e.g. 1,3"),
+    "number_hint": ("Ange ett tal", "Enter a number"),
+    "not_understood": ("Jag förstod inte svaret.", "I did not understand the answer."),
+    "nothing_to_undo": ("Det finns inget svar att ångra.", "There is no answer to take back."),
+    "quit": ("Avbrutet. Inga svar sparades.", "Stopped. No answers were saved."),
+    "question": ("Fråga", "Question"),
+    "no_help": ("Ingen extra hjälptext för denna fråga.", "No extra help for this question."),
 }
 
 

@@ -13,6 +13,7 @@ from engine.compiler import CompiledModule
 from engine.consultation import consult
 from engine.model import DONT_KNOW, Question
 from explanations.how import why
+from explanations.messages import msg
 from explanations.render import outcome_markdown, to_text, why_markdown
 
 WORDS = {
@@ -24,27 +25,6 @@ WORDS = {
     "no": {"n", "no", "nej", "false"},
     "dont_know": {"dont_know", "vet inte", "vet ej", "don't know", "dont know", "vi", "dk", "-"},
 }
-
-TEXTS = {
-    "commands": (
-        'Svara, eller skriv: varför · tillbaka · hjälp · avsluta   ("vet inte" går alltid att svara)',
-        'Answer, or type: why · back · help · quit   ("don\'t know" is always a valid answer)',
-    ),
-    "bool_hint": ("[ja/nej/vet inte]", "[yes/no/don't know]"),
-    "choice_hint": ("Ange ett nummer", "Enter a number"),
-    "multi_hint": ("Ange ett eller flera nummer, t.ex. 1,3", "Enter one or more numbers, e.g. 1,3"),
-    "number_hint": ("Ange ett tal", "Enter a number"),
-    "not_understood": ("Jag förstod inte svaret.", "I did not understand the answer."),
-    "nothing_to_undo": ("Det finns inget svar att ångra.", "There is no answer to take back."),
-    "quit": ("Avbrutet. Inga svar sparades.", "Stopped. No answers were saved."),
-    "question": ("Fråga", "Question"),
-    "no_help": ("Ingen extra hjälptext för denna fråga.", "No extra help for this question."),
-}
-
-
-def t(key: str, lang: str) -> str:
-    sv, en = TEXTS[key]
-    return en if lang == "en" else sv
 
 
 def parse_reply(question: Question, reply: str):
@@ -81,7 +61,7 @@ def run_consultation(compiled: CompiledModule, lang: str, read: Callable[[], str
     kb = compiled.kb
     answers: dict = {}
     order: list[str] = []
-    print(f"{compiled.module.title.get(lang)}\n{compiled.module.intro.get(lang)}\n{t('commands', lang)}\n", file=out)
+    print(f"{compiled.module.title.get(lang)}\n{compiled.module.intro.get(lang)}\n{msg('commands', lang)}\n", file=out)
     while True:
         outcome = consult(compiled, answers, explore_unknowns=False)
         qid = outcome.next_question
@@ -91,7 +71,7 @@ def run_consultation(compiled: CompiledModule, lang: str, read: Callable[[], str
         _print_question(question, len(order) + 1, lang, out)
         reply = read()
         if reply is None or reply.strip().lower() in WORDS["quit"]:
-            print(t("quit", lang), file=out)
+            print(msg("quit", lang), file=out)
             return 1
         word = reply.strip().lower()
         if word in WORDS["why"]:
@@ -102,13 +82,13 @@ def run_consultation(compiled: CompiledModule, lang: str, read: Callable[[], str
             continue
         if word in WORDS["back"]:
             if not order:
-                print(t("nothing_to_undo", lang), file=out)
+                print(msg("nothing_to_undo", lang), file=out)
             else:
                 answers.pop(order.pop())
             continue
         value = parse_reply(question, reply)
         if value is None:
-            print(t("not_understood", lang), file=out)
+            print(msg("not_understood", lang), file=out)
             continue
         answers[qid] = value
         order.append(qid)
@@ -118,23 +98,23 @@ def run_consultation(compiled: CompiledModule, lang: str, read: Callable[[], str
 
 
 def _print_question(question: Question, number: int, lang: str, out: TextIO) -> None:
-    print(f"{t('question', lang)} {number}: {question.text.get(lang)}", file=out)
+    print(f"{msg('question', lang)} {number}: {question.text.get(lang)}", file=out)
     if question.type == "boolean":
-        print(f"  {t('bool_hint', lang)}", file=out)
+        print(f"  {msg('bool_hint', lang)}", file=out)
     elif question.type == "number":
-        print(f"  {t('number_hint', lang)}" + (f" ({question.unit})" if question.unit else ""), file=out)
+        print(f"  {msg('number_hint', lang)}" + (f" ({question.unit})" if question.unit else ""), file=out)
     else:
         for i, choice in enumerate(question.choices, 1):
             print(f"  {i}. {choice.label.get(lang)}", file=out)
-        print(f"  {t('multi_hint' if question.type == 'multichoice' else 'choice_hint', lang)}", file=out)
+        print(f"  {msg('multi_hint' if question.type == 'multichoice' else 'choice_hint', lang)}", file=out)
     print("> ", end="", file=out, flush=True)
 
 
 def _print_help(question: Question, lang: str, out: TextIO) -> None:
-    print(question.help.get(lang) if question.help else t("no_help", lang), file=out)
+    print(question.help.get(lang) if question.help else msg("no_help", lang), file=out)
     for d in question.definitions:
         print(f"  • {d.term.get(lang)}: {d.meaning.get(lang)}", file=out)
-    print(t("commands", lang) + "\n", file=out)
+    print(msg("commands", lang) + "\n", file=out)
 
 
 __all__ = ["run_consultation", "parse_reply"]
