@@ -198,3 +198,20 @@ def test_consult_mdr_in_english_to_the_end():
     assert result.exit_code == 0, result.output
     assert "No – not a medical device" in result.output
     assert "MDCG 2019-11 rev.1, section 3.3, decision step 3" in result.output
+
+
+def test_evaluate_why_not_names_the_condition_that_failed(tiny_kb, tmp_path):
+    f = answers_file(tmp_path, "a.yaml", "demo.is_software: false\ndemo.purpose: medical\ndemo.weight: 3\n")
+    data = json.loads(run("evaluate", "demo", "--answers", f, "--why-not", "demo.verdict=high", "--kb", str(tiny_kb)).output)
+    rules = {r["rule"]: r for r in data["why_not"][0]["rules"]}
+    assert rules["demo.heavy"] == {"rule": "demo.heavy", "status": "failed", "condition": "demo.weight > 10", "actual": 3}
+    md = run(
+        "evaluate", "demo", "--answers", f, "--why-not", "demo.verdict=high", "--format", "markdown", "--lang", "en", "--kb", str(tiny_kb)
+    ).output
+    assert "### Why not: Verdict → High?" in md and "stopped at the condition `demo.weight > 10` (you answered: 3)" in md
+
+
+def test_evaluate_why_not_rejects_an_unknown_conclusion(tiny_kb, tmp_path):
+    f = answers_file(tmp_path, "a.yaml", "demo.is_software: false\n")
+    result = CliRunner().invoke(main, ["evaluate", "demo", "--answers", f, "--why-not", "demo.verdikt=high", "--kb", str(tiny_kb)])
+    assert result.exit_code == 2 and "did you mean 'demo.verdict'?" in result.output

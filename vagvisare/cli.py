@@ -12,15 +12,16 @@ from pathlib import Path
 
 import click
 
-from engine.answers import parse_answers
+from engine.answers import check_value, parse_answers
 from engine.backends import BACKENDS
 from engine.consultation import consult
 from engine.kbtests import coverage, run_case, show
 from engine.loader import load
-from engine.problems import AnswerError, KnowledgeBaseError
+from engine.problems import AnswerError, KnowledgeBaseError, did_you_mean
 from engine.yamlfile import YamlError, read_yaml
-from explanations.render import outcome_markdown
-from vagvisare.jsonview import outcome_json
+from explanations.how import why_not
+from explanations.render import outcome_markdown, why_not_markdown
+from vagvisare.jsonview import outcome_json, why_not_json
 from vagvisare.session import Workspace, kb_root, open_workspace
 
 kb_option = click.option("--kb", "kb_dir", metavar="DIR", help="Knowledge-base root (default: the shipped one, or $VAGVISARE_KB).")
@@ -99,13 +100,17 @@ consult_cmd.name = "consult"
 )
 @click.argument("more_files", nargs=-1, metavar="[FILE ...]")
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="json", show_default=True)
+@click.option(
+    "--why-not", "why_nots", multiple=True, metavar="FACT=VALUE", help="Also explain why a conclusion was not reached (repeatable)."
+)
 @lang_option
 @engine_option
 @kb_option
-def evaluate(module, answer_files, more_files, fmt, lang, engine, kb_dir) -> None:
+def evaluate(module, answer_files, more_files, fmt, why_nots, lang, engine, kb_dir) -> None:
     """Evaluate answers files; one JSON object per file, one per line."""
     ws = _workspace(kb_dir, engine)
     compiled = _module(ws, module)
+    questions_asked = [_why_not_target(ws, compiled, text) for text in why_nots]
     files = list(answer_files) + list(more_files)
     parsed = []
     for name in files:  # check every file before printing anything
@@ -121,10 +126,41 @@ def evaluate(module, answer_files, more_files, fmt, lang, engine, kb_dir) -> Non
             sys.exit(2)
     for answers in parsed:
         outcome = consult(compiled, answers)
+        blocked = [(fact, value, why_not(compiled, outcome, fact, value)) for fact, value in questions_asked]
         if fmt == "json":
-            click.echo(json.dumps(outcome_json(ws.kb, outcome, lang), ensure_ascii=False))
+            data = outcome_json(ws.kb, outcome, lang)
+            if blocked:
+                data["why_not"] = [why_not_json(ws.kb, fact, value, b) for fact, value, b in blocked]
+            click.echo(json.dumps(data, ensure_ascii=False))
         else:
             click.echo(outcome_markdown(compiled, outcome, lang))
+            for fact, value, b in blocked:
+                click.echo(why_not_markdown(compiled, b, fact, value, lang) + "\n")
+
+
+def _why_not_target(ws: Workspace, compiled, text: str):
+    """Parse FACT=VALUE for --why-not; exit 2 with a hint when it names no conclusion value."""
+    fact, _, raw = text.partition("=")
+    if fact not in compiled.concluders:
+        hint = did_you_mean(fact, compiled.concluders) or f"choose one of: {', '.join(compiled.concluders)}"
+        click.echo(f"--why-not: '{fact}' is not a conclusion of module '{compiled.module.id}' — {hint}", err=True)
+        sys.exit(2)
+    raw_value = raw if raw in ws.kb.fact_values(fact) else _yaml_scalar(raw)  # 'yes' as a choice, not a boolean
+    value, error = check_value(ws.kb, fact, raw_value)
+    if error:
+        click.echo(f"--why-not: {error}", err=True)
+        sys.exit(2)
+    return fact, value
+
+
+def _yaml_scalar(raw: str):
+    """'true' → True, '[a, b]' → list, 'IIa' → 'IIa': read the value as YAML would, safely."""
+    import yaml
+
+    try:
+        return yaml.safe_load(raw)
+    except yaml.YAMLError:
+        return raw
 
 
 @main.command("test")

@@ -46,3 +46,22 @@ def outcome_json(kb: KnowledgeBase, outcome: Outcome, lang: str = "sv") -> dict:
             "truncated": u.truncated,
         }
     return data
+
+
+def why_not_json(kb: KnowledgeBase, fact: str, value, blocked) -> dict:
+    """Each rule that could have concluded `fact = value` and where it stopped."""
+    from engine.conditions import describe
+
+    return {
+        "fact": fact,
+        "value": plain(kb, fact, value),
+        "rules": [
+            {
+                "rule": b.rule.id,
+                "status": b.status,
+                "condition": describe(b.at) if b.at else None,
+                "actual": plain(kb, b.at.fact, b.actual) if b.at and b.status == "failed" else None,
+            }
+            for b in blocked
+        ],
+    }
