@@ -64,6 +64,10 @@ def load(root: Path | str | None = None, strict: bool = True) -> tuple[Knowledge
             continue
         _read_document(kb, reader, doc, path, root)
     problems.extend(validate(kb))
+    if (root / "knowledge_base" / "pathway.yaml").exists():
+        from engine.pathway import validate_pathway
+
+        problems.extend(validate_pathway(root, kb))
     if strict and any(p.severity == "error" for p in problems):
         raise KnowledgeBaseError([p for p in problems if p.severity == "error"])
     return kb, problems
