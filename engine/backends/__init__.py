@@ -36,8 +36,12 @@ def get_backend(name: str) -> Backend:
         from engine.backends.experta_backend import ExpertaBackend
 
         return ExpertaBackend()
+    if name == "clips":
+        from engine.backends.clips_backend import ClipsBackend
+
+        return ClipsBackend()
     raise ValueError(f"unknown engine '{name}' — choose one of: {', '.join(BACKENDS)}")
 
 
-BACKENDS = ("experta",)
+BACKENDS = ("experta", "clips")
 DEFAULT_BACKEND = "experta"
