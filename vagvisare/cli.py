@@ -21,6 +21,7 @@ from engine.problems import AnswerError, KnowledgeBaseError, did_you_mean
 from engine.yamlfile import YamlError, read_yaml
 from explanations.how import why_not
 from explanations.render import outcome_markdown, why_not_markdown
+from vagvisare.graph_cmd import graph
 from vagvisare.jsonview import outcome_json, why_not_json
 from vagvisare.session import Workspace, kb_root, open_workspace
 
@@ -198,6 +199,8 @@ def test_cmd(module: str | None, show_coverage: bool, engine: str | None, kb_dir
     click.echo(f"{total - failed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 
+
+main.add_command(graph)
 
 if __name__ == "__main__":
     main()
