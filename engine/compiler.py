@@ -14,8 +14,26 @@ from dataclasses import dataclass
 import networkx as nx
 
 from engine.backends import DEFAULT_BACKEND, Program, get_backend
-from engine.conditions import facts_in, to_nnf
-from engine.model import Condition, KnowledgeBase, Module, Question, Rule
+from engine.conditions import comparisons, facts_in, to_nnf
+from engine.logic import Evaluator, compile_truth
+from engine.model import Compare, Condition, KnowledgeBase, Module, Question, Rule
+
+
+@dataclass(frozen=True)
+class Index:
+    """Who reads what, so that an answer re-evaluates only what it can change (engine.state)."""
+
+    readers: dict[str, tuple[str, ...]]  # fact → rules whose condition reads it
+    ask_readers: dict[str, tuple[str, ...]]  # fact → questions whose ask_if reads it
+    rule_step: dict[str, int]  # rule → its step
+    fact_step: dict[str, int]  # derived fact → the step after which it settles
+    rule_reads: dict[str, dict[str, tuple[Compare, ...]]]  # rule → fact → its comparisons on that fact
+    ask_reads: dict[str, dict[str, tuple[Compare, ...]]]  # question → fact → comparisons of its ask_if
+    concludes: dict[str, tuple[str, ...]]  # rule → facts it concludes
+    concluded_by: dict[str, tuple[tuple[Rule, object], ...]]  # derived fact → (rule, value) of each rule concluding it
+    conclude_value: dict[str, dict[str, object]]  # rule → fact → the value it concludes
+    rule_eval: dict[str, Evaluator]  # rule → its condition's three-valued truth, compiled
+    ask_eval: dict[str, Evaluator]  # question → its ask_if's three-valued truth, compiled
 
 
 @dataclass(frozen=True)
@@ -31,6 +49,7 @@ class CompiledModule:
     concluders: dict[str, tuple[str, ...]]  # derived fact → rule ids that conclude it
     program: Program
     backend: str
+    index: Index
 
 
 def dependency_graph(rules) -> nx.DiGraph:
@@ -65,6 +84,7 @@ def compile_module(kb: KnowledgeBase, module_id: str, backend: str = DEFAULT_BAC
             concluders.setdefault(fact, []).append(rule.id)
     conditions = {rid: to_nnf(r.when) for rid, r in rules.items()}
     questions = tuple(kb.module_questions(module_id))
+    ask_if = {q.id: to_nnf(q.ask_if) for q in questions if q.ask_if is not None}
     program = get_backend(backend).compile([[(rid, conditions[rid]) for rid in step] for step in steps])
     return CompiledModule(
         kb=kb,
@@ -72,10 +92,43 @@ def compile_module(kb: KnowledgeBase, module_id: str, backend: str = DEFAULT_BAC
         questions=questions,
         rules=rules,
         conditions=conditions,
-        ask_if={q.id: to_nnf(q.ask_if) for q in questions if q.ask_if is not None},
+        ask_if=ask_if,
         steps=tuple(steps),
         settles_after=tuple(settles),
         concluders={f: tuple(r) for f, r in concluders.items()},
         program=program,
         backend=backend,
+        index=_index(rules, conditions, ask_if, steps, settles, concluders),
+    )
+
+
+def _index(rules: dict[str, Rule], conditions: dict, ask_if: dict, steps: list, settles: list, concluders: dict) -> Index:
+    def by_fact(cond: Condition) -> dict[str, tuple[Compare, ...]]:
+        out: dict[str, list[Compare]] = {}
+        for cmp in comparisons(cond):
+            out.setdefault(cmp.fact, []).append(cmp)
+        return {f: tuple(c) for f, c in out.items()}
+
+    rule_reads = {rid: by_fact(cond) for rid, cond in conditions.items()}
+    ask_reads = {qid: by_fact(cond) for qid, cond in ask_if.items()}
+    readers: dict[str, list[str]] = {}
+    for rid, reads in rule_reads.items():
+        for fact in reads:
+            readers.setdefault(fact, []).append(rid)
+    ask_readers: dict[str, list[str]] = {}
+    for qid, reads in ask_reads.items():
+        for fact in reads:
+            ask_readers.setdefault(fact, []).append(qid)
+    return Index(
+        readers={f: tuple(r) for f, r in readers.items()},
+        ask_readers={f: tuple(q) for f, q in ask_readers.items()},
+        rule_step={rid: i for i, step in enumerate(steps) for rid in step},
+        fact_step={f: i for i, facts in enumerate(settles) for f in facts},
+        rule_reads=rule_reads,
+        ask_reads=ask_reads,
+        concludes={rid: tuple(dict.fromkeys(f for f, _ in r.conclude)) for rid, r in rules.items()},
+        concluded_by={f: tuple((rules[rid], dict(rules[rid].conclude)[f]) for rid in rids) for f, rids in concluders.items()},
+        conclude_value={rid: dict(r.conclude) for rid, r in rules.items()},
+        rule_eval={rid: compile_truth(cond) for rid, cond in conditions.items()},
+        ask_eval={qid: compile_truth(cond) for qid, cond in ask_if.items()},
     )

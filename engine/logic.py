@@ -8,9 +8,10 @@ the final trace; tests check that both agree.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import partial
 
 from engine.conditions import test_value
 from engine.model import ABSENT, DONT_KNOW, All, Any_, Compare, ConclusionType, Condition, Rule
@@ -51,6 +52,41 @@ def compare_truth(cmp: Compare, facts: Mapping, possible: Mapping) -> Truth:
     if candidates is not None and not any(test_value(cmp, v) for v in candidates):
         return F  # no value the fact can still take satisfies it
     return U
+
+
+Evaluator = Callable[[Mapping, Mapping], Truth]
+
+
+def compile_truth(cond: Condition) -> Evaluator:
+    """`truth` for one condition as a function of (facts, possible), built once.
+
+    The planner evaluates the same conditions thousands of times per interview; walking
+    the condition tree each time is most of its cost. The result always equals
+    `truth(cond, facts, possible)` (a test checks this); comparisons still go through
+    `test_value`, and `all`/`any` stop at the first false/true part, which cannot change
+    the answer because evaluating a part has no effects.
+    """
+    if isinstance(cond, Compare):
+        return partial(compare_truth, cond)
+    parts = tuple(compile_truth(p) for p in cond.parts)
+    if isinstance(cond, All):
+        stop, done = F, T
+    elif isinstance(cond, Any_):
+        stop, done = T, F
+    else:
+        raise TypeError(f"condition not in negation normal form: {cond!r}")
+
+    def evaluate(facts: Mapping, possible: Mapping) -> Truth:
+        result = done
+        for part in parts:
+            r = part(facts, possible)
+            if r is stop:
+                return stop
+            if r is U:
+                result = U
+        return result
+
+    return evaluate
 
 
 @dataclass(frozen=True)

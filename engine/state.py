@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from engine.compiler import CompiledModule
-from engine.logic import F, T, Truth, U, combine, possible_values, settled_early, truth
+from engine.logic import F, T, Truth, U, combine, possible_values, settled_early
 from engine.model import ABSENT
 
 
@@ -27,6 +27,7 @@ class State:
 
 
 def settle(compiled: CompiledModule, answers: Mapping[str, object]) -> State:
+    """The state for a set of answers, worked out from scratch (the reference for `Tracker`)."""
     kb = compiled.kb
     skipped: set[str] = set()
     while True:  # skipping a question can settle a fact that skips another: repeat to a fixpoint
@@ -40,31 +41,170 @@ def settle(compiled: CompiledModule, answers: Mapping[str, object]) -> State:
         rule_truth: dict = {}
         for step, settles in zip(compiled.steps, compiled.settles_after):
             for rid in step:
-                rule_truth[rid] = truth(compiled.conditions[rid], facts, possible)
+                rule_truth[rid] = compiled.index.rule_eval[rid](facts, possible)
             for fact in settles:
-                rules = [compiled.rules[r] for r in compiled.concluders[fact]]
-                truths = [rule_truth[r.id] for r in rules]
-                decl = kb.conclusions[fact]
-                held = [(r, dict(r.conclude)[fact]) for r, t in zip(rules, truths) if t is T]
-                still_open = [(r, dict(r.conclude)[fact]) for r, t in zip(rules, truths) if t is U]
-                if not still_open or settled_early(decl, held, still_open):
-                    facts[fact] = combine(decl, held)
+                done, value = fact_status(compiled, kb.conclusions[fact], fact, rule_truth)
+                if done:
+                    facts[fact] = value
                 else:
-                    open_values = [dict(r.conclude)[fact] for r, t in zip(rules, truths) if t is not F]
-                    pv = possible_values(decl, open_values)
-                    if pv is not None and held:
-                        pv = pv - {ABSENT}
-                    possible[fact] = pv
+                    possible[fact] = value
         newly = {
             q.id
             for q in compiled.questions
-            if q.id not in skipped and q.id in compiled.ask_if and truth(compiled.ask_if[q.id], facts, possible) is F
+            if q.id not in skipped and q.id in compiled.ask_if and compiled.index.ask_eval[q.id](facts, possible) is F
         }
         if not newly:
             return State(facts, possible, rule_truth, frozenset(skipped))
         skipped |= newly
 
 
+def fact_status(compiled: CompiledModule, decl, fact: str, rule_truth: Mapping) -> tuple[bool, object]:
+    """(True, value) when the derived fact is settled, else (False, the values it may still take)."""
+    held, still_open, open_values = [], [], []
+    for rule, value in compiled.index.concluded_by[fact]:
+        t = rule_truth[rule.id]
+        if t is T:
+            held.append((rule, value))
+        elif t is U:
+            still_open.append((rule, value))
+        else:
+            continue
+        open_values.append(value)
+    if not still_open or settled_early(decl, held, still_open):
+        return True, combine(decl, held)
+    pv = possible_values(decl, open_values)
+    if pv is not None and held:
+        pv = pv - {ABSENT}
+    return False, pv
+
+
+class Tracker:
+    """`settle`, kept up to date one answer at a time during an interview.
+
+    The interview only ever adds an answer to a question it may ask (its ask_if holds), and
+    the three-valued reading is monotone: more answers only turn unknown into true or false,
+    open facts into settled ones, and never un-skip a question. So after an answer it is
+    enough to re-evaluate what reads the answered fact, step by step, and what reads the
+    facts that changed in turn. The result equals `settle` on the same answers (tests check
+    this against the reference on every module).
+    """
+
+    def __init__(self, compiled: CompiledModule, answers: Mapping[str, object]) -> None:
+        start = settle(compiled, answers)
+        self._compiled = compiled
+        self.facts = dict(start.facts)
+        self.possible = dict(start.possible)
+        self.rule_truth = dict(start.rule_truth)
+        self.skipped = set(start.skipped)
+        self._tallies: dict[str, _Tally] = {}  # open derived fact → counts of its concluding rules
+
+    def view(self) -> State:
+        """The current state, sharing this tracker's tables (read it before the next answer)."""
+        return State(self.facts, self.possible, self.rule_truth, frozenset(self.skipped))
+
+    def answer(self, fact: str, value) -> None:
+        self.facts[fact] = value
+        self._propagate({fact})
+
+    def _propagate(self, changed: set[str]) -> None:
+        compiled, index = self._compiled, self._compiled.index
+        facts, possible, rule_truth = self.facts, self.possible, self.rule_truth
+        conclusions, tallies = compiled.kb.conclusions, self._tallies
+        while changed:
+            todo: dict[int, set[str]] = {}  # step → rules to re-evaluate
+            asks: set[str] = set()
+            for fact in changed:
+                for rid in index.readers.get(fact, ()):
+                    todo.setdefault(index.rule_step[rid], set()).add(rid)
+                asks.update(index.ask_readers.get(fact, ()))
+            dirty: set[str] = set()  # derived facts whose concluding rules changed
+            for step in range(min(todo, default=len(compiled.steps)), len(compiled.steps)):
+                for rid in todo.pop(step, ()):
+                    t = index.rule_eval[rid](facts, possible)
+                    before = rule_truth[rid]
+                    if t is not before:
+                        rule_truth[rid] = t
+                        for fact in index.concludes[rid]:
+                            tally = tallies.get(fact)
+                            if fact not in facts and (tally is None or tally.change(before, t, index.conclude_value[rid][fact])):
+                                dirty.add(fact)
+                for fact in compiled.settles_after[step]:
+                    if fact not in dirty or fact in facts:
+                        continue  # unchanged, or settled already (a settled fact never changes)
+                    done, value = fact_status(compiled, conclusions[fact], fact, rule_truth)
+                    if not done and fact not in tallies:
+                        tallies[fact] = _Tally(compiled, fact, rule_truth)
+                    if done:
+                        facts[fact] = value
+                        possible.pop(fact, None)
+                    elif possible[fact] != value:
+                        possible[fact] = value
+                    else:
+                        continue
+                    for rid in index.readers.get(fact, ()):
+                        todo.setdefault(index.rule_step[rid], set()).add(rid)
+                    asks.update(index.ask_readers.get(fact, ()))
+            changed = {q for q in asks if q not in self.skipped and index.ask_eval[q](facts, possible) is F}
+            self.skipped |= changed
+            facts.update(dict.fromkeys(changed, ABSENT))
+
+    def state(self) -> State:
+        """The state in `settle`'s own order of facts, possibilities and rules."""
+        compiled = self._compiled
+        order = list(compiled.module.inputs) + [q.id for q in compiled.questions]
+        order += [f for settles in compiled.settles_after for f in settles]
+        facts = {f: self.facts[f] for f in order if f in self.facts}
+        possible = {f: self.possible[f] for f in order if f in self.possible}
+        rule_truth = {rid: self.rule_truth[rid] for step in compiled.steps for rid in step}
+        return State(facts, possible, rule_truth, frozenset(self.skipped))
+
+
+class _Tally:
+    """How the rules concluding an open fact stand, to skip `fact_status` when it cannot change.
+
+    While no concluding rule holds, the fact's status depends only on whether rules are
+    still open and on which values (items, for multichoice) the rules not yet false give.
+    So a rule turning false changes nothing unless it was the last open one or the last to
+    give its value; anything else (a rule that holds) is worked out in full.
+    """
+
+    __slots__ = ("held", "open", "counts", "multichoice")
+
+    def __init__(self, compiled: CompiledModule, fact: str, rule_truth: Mapping) -> None:
+        self.multichoice = compiled.kb.conclusions[fact].type == "multichoice"
+        self.held = self.open = 0
+        self.counts: dict = {}
+        for rule, value in compiled.index.concluded_by[fact]:
+            t = rule_truth[rule.id]
+            if t is F:
+                continue
+            if t is T:
+                self.held += 1
+            else:
+                self.open += 1
+            for key in self._keys(value):
+                self.counts[key] = self.counts.get(key, 0) + 1
+
+    def _keys(self, value) -> list:
+        items = value if self.multichoice and isinstance(value, frozenset) else (value,)
+        return [(type(v), v) for v in items]
+
+    def change(self, before: Truth, after: Truth, value) -> bool:
+        """Record a rule's change; True when the fact's status may have changed."""
+        if before is not U or after is U:
+            self.open = -1  # not the monotone step we count: always work it out again
+            return True
+        self.open -= 1
+        if after is T:
+            self.held += 1
+            return True
+        gone = False
+        for key in self._keys(value):
+            self.counts[key] -= 1
+            gone = gone or self.counts[key] == 0
+        return gone or self.open <= 0 or self.held > 0
+
+
 def ask_if_truth(compiled: CompiledModule, state: State, question: str) -> Truth:
-    cond = compiled.ask_if.get(question)
-    return T if cond is None else truth(cond, state.facts, state.possible)
+    evaluate = compiled.index.ask_eval.get(question)
+    return T if evaluate is None else evaluate(state.facts, state.possible)

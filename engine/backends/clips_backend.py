@@ -7,7 +7,8 @@ every token is checked against a strict pattern before CLIPS sees it. Values arr
 converted by clipspy, through one deffunction call per step.
 
 A fact is `(vv (id N) (k KIND) (v VALUES…))`, KIND one of str, bool, num, set (sorted codes
-of a multichoice value), dk (DONT_KNOW) or none (ABSENT). Each comparison compiles to one
+of a multichoice value), nan (a number no comparison holds for), dk (DONT_KNOW) or none
+(ABSENT). Each comparison compiles to one
 pattern whose predicate reproduces `engine.conditions.test_value` exactly for the values
 the engine produces (bool, str, int, float, frozenset of str, DONT_KNOW, ABSENT), including
 Python's `in` treating True as 1, and the rule that a comparison and its negation are both
@@ -34,6 +35,7 @@ MAX_TERMS = 4096
 
 _INT64 = 2**63 - 1
 _MAX_FLOAT = "1.7976931348623157e+308"
+_NEVER = "(not TRUE)"  # a test no fact passes
 #: Every token we put in CLIPS code: generated names, fixed keywords, numbers we formatted.
 _SAFE_TOKEN = re.compile(r"^(?:[a-z][a-z0-9-]*|\?[a-z]+[0-9]*|\?\*[a-z]+\*|\$\?[a-z]+[0-9]*|-?[0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?)$")
 _NUMBER = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?(?:e[+-][0-9]+)?$")
@@ -75,6 +77,10 @@ class ClipsProgram:
     def fire(self, step: int, facts: Mapping[str, object]) -> list[Firing]:
         return self._steps[step].fire(facts, self._codes)
 
+    def source(self) -> str:
+        """The CLIPS code generated from the rules (for reading and for the safety tests)."""
+        return "\n".join(text for step in self._steps for text in step.constructs)
+
 
 class _Codebook:
     """String values → generated symbols. Only strings that some comparison mentions get one."""
@@ -90,7 +96,7 @@ class _Codebook:
                     for item in cmp.operand if isinstance(cmp.operand, tuple) else (cmp.operand,):
                         if isinstance(item, str) and item not in self._codes:
                             self._codes[item] = f"s{len(self._codes) + 1}"
-        self.kinds = {k: clips.Symbol(k) for k in ("str", "bool", "num", "set", "dk", "none")}
+        self.kinds = {k: clips.Symbol(k) for k in ("str", "bool", "num", "nan", "set", "dk", "none")}
         self._symbols = {s: clips.Symbol(c) for s, c in self._codes.items()}
         self._unknown = clips.Symbol("s0")
         self._true, self._false = clips.Symbol("TRUE"), clips.Symbol("FALSE")
@@ -114,8 +120,8 @@ class _Codebook:
             return [number, self.kinds["str"], 1, self._symbols.get(value, self._unknown)]
         if isinstance(value, int):
             return [number, self.kinds["num"], 1, value if -_INT64 <= value <= _INT64 else float(value)]
-        if isinstance(value, float):
-            return [number, self.kinds["num"], 1, value]
+        if isinstance(value, float):  # CLIPS would call nan greater than anything; Python calls it nothing
+            return [number, self.kinds["nan"], 0] if math.isnan(value) else [number, self.kinds["num"], 1, value]
         if isinstance(value, frozenset) and all(isinstance(v, str) for v in value):
             members = sorted(value, key=self.order)
             return [number, self.kinds["set"], len(members)] + [self._symbols.get(v, self._unknown) for v in members]
@@ -141,6 +147,7 @@ class _Step:
                 patterns = " ".join(_pattern(c, n, fact_numbers[c.fact], codes) for n, c in enumerate(term))
                 constructs.append(f"(defrule vv-t{number} {patterns} => (bind ?*vvfired* (create$ ?*vvfired* {number})))")
         self._reads = tuple(read.items())
+        self.constructs = tuple(constructs)
         self._lock = threading.Lock()  # a CLIPS environment runs one thing at a time
         self._env = clips.Environment()
         for text in _split_constructs(_PRELUDE):  # fixed text, written here
@@ -212,7 +219,7 @@ def _compare(op: str, operand, k: str, v: str, codes: _Codebook) -> str:
         if isinstance(operand, tuple):  # equal only to a multichoice value with exactly these members
             members = _members(operand, codes)
             if members is None:
-                return "FALSE"  # a member that is not a string: no set of strings equals it
+                return _NEVER  # a member that is not a string: no set of strings equals it
             return f"(and (eq {k} set) (eq {v} (create$ {' '.join(members)})))"
         if isinstance(operand, bool):
             return f"(and (eq {k} bool) (eq {first} {'TRUE' if operand else 'FALSE'}))"
@@ -220,7 +227,7 @@ def _compare(op: str, operand, k: str, v: str, codes: _Codebook) -> str:
             return f"(and (or (eq {k} str) (eq {k} set)) (= (length$ {v}) 1) (eq {first} {codes.code(operand)}))"
         if isinstance(operand, (int, float)):
             return _number_test("=", operand, k, first)
-        return "FALSE"
+        return _NEVER
     if op == "in":  # Python's `in`: equality, where True == 1 and False == 0
         parts = []
         strings = [codes.code(x) for x in operand if isinstance(x, str)]
@@ -242,7 +249,7 @@ def _compare(op: str, operand, k: str, v: str, codes: _Codebook) -> str:
             _hashable(x)
         strings = [codes.code(x) for x in items if isinstance(x, str)]
         if not strings:
-            return "FALSE"
+            return _NEVER
         return f"(and (eq {k} set) {_either([f'(member$ {c} {v})' for c in strings])})"
     symbol = {"greater_than": ">", "less_than": "<", "at_least": ">=", "at_most": "<="}[op]
     return _number_test(symbol, operand, k, first)
@@ -251,7 +258,7 @@ def _compare(op: str, operand, k: str, v: str, codes: _Codebook) -> str:
 def _either(parts: list[str]) -> str:
     """CLIPS `or` needs two arguments or more."""
     if not parts:
-        return "FALSE"
+        return _NEVER
     return parts[0] if len(parts) == 1 else f"(or {' '.join(parts)})"
 
 
@@ -262,16 +269,16 @@ def _number_test(symbol: str, operand, k: str, first: str) -> str:
     number = float(operand) if isinstance(operand, int) and abs(operand) > _INT64 else operand
     guard = f"(eq {k} num)"
     if isinstance(number, float) and math.isnan(number):
-        return "FALSE"  # nothing compares true with nan
+        return _NEVER  # nothing compares true with nan
     if isinstance(number, float) and math.isinf(number):
         top = number > 0
         finite_or_other = {  # x against +inf / -inf, for x a float (nan compares false)
             ("=", True): f"(> {first} {_MAX_FLOAT})",
             ("=", False): f"(< {first} -{_MAX_FLOAT})",
-            (">", True): "FALSE",
+            (">", True): _NEVER,
             (">", False): f"(>= {first} -{_MAX_FLOAT})",
             ("<", True): f"(<= {first} {_MAX_FLOAT})",
-            ("<", False): "FALSE",
+            ("<", False): _NEVER,
             (">=", True): f"(> {first} {_MAX_FLOAT})",
             (">=", False): f"(or (>= {first} -{_MAX_FLOAT}) (< {first} -{_MAX_FLOAT}))",
             ("<=", True): f"(or (<= {first} {_MAX_FLOAT}) (> {first} {_MAX_FLOAT}))",
