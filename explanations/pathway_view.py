@@ -151,7 +151,7 @@ WORDS = {
     "here": ("DU ÄR HÄR", "YOU ARE HERE"),
     "next": ("NÄSTA", "NEXT"),
     "contact": ("KONTAKTA", "CONTACT"),
-    "stages": ("Stöder steg", "Supports stages"),
+    "stages": ("Steg", "Stages"),
     "legend_stage": ("Steg på vägen (numrerade)", "Stage of the pathway (numbered)"),
     "legend_actor": ("Aktör; siffrorna är stegen den stöder", "Actor; the numbers are the stages it supports"),
     "legend_here": ("Tjock ram: där du står", "Thick border: where you stand"),
@@ -178,7 +178,6 @@ WORDS = {
     "read": ("lästa", "read"),
     "unconfirmed": ("Inte bekräftat", "Not confirmed"),
     "contact_list": ("Aktörer att kontakta", "Actors to contact"),
-    "when": ("när", "when"),
 }
 
 
@@ -214,6 +213,11 @@ def render_svg(pathway: Pathway, graph: nx.DiGraph, lang: str = "sv", highlight:
         )
     ]
     notes = [f"* {numbers[u]} → {numbers[v]}: {cond.get(lang)}" for u, v, cond in conditional]
+    notes += [
+        f"* {graph.nodes[u]['label'].get(lang)} → {numbers[v]}: {d['condition'].get(lang)}"
+        for u, v, d in graph.edges(data=True)
+        if d["kind"] == "supports" and d["condition"]
+    ]
     height = body_bottom + 40 + LINE * (len(legend) + len(notes) + 3)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
@@ -238,7 +242,10 @@ def render_svg(pathway: Pathway, graph: nx.DiGraph, lang: str = "sv", highlight:
             )
         else:
             actor = pathway.actor(node)
-            stages = sorted(numbers[s] for _, s in graph.out_edges(node))
+            stages = [
+                f"{numbers[s]}{'*' if d['condition'] else ''}"
+                for _, s, d in sorted(graph.out_edges(node, data=True), key=lambda e: numbers[e[1]])
+            ]
             out += _actor_box(box, data["label"].get(lang), stages, node in highlight.contacts, not actor.confirmed, lang)
     y = body_bottom + 36
     for line in legend:
@@ -316,7 +323,7 @@ def _stage_box(box: Box, number: int, label: str, here: bool, ahead: bool, lang:
     return out
 
 
-def _actor_box(box: Box, label: str, stages: list[int], contact: bool, unconfirmed: bool, lang: str) -> list[str]:
+def _actor_box(box: Box, label: str, stages: list[str], contact: bool, unconfirmed: bool, lang: str) -> list[str]:
     out = [f'<g id="actor-{escape(box.node)}">']
     dash = "" if contact else ' stroke-dasharray="3,2"'
     out.append(
@@ -329,7 +336,7 @@ def _actor_box(box: Box, label: str, stages: list[int], contact: bool, unconfirm
         out.append(f'<text x="{box.x + 8}" y="{box.y + 16 + i * LINE}" font-size="11" font-weight="{weight}">{escape(line)}</text>')
     out.append(
         f'<text x="{box.x + 8}" y="{box.y + 16 + len(lines) * LINE}" font-size="10" font-style="italic">'
-        f"{escape(word('stages', lang))}: {', '.join(map(str, stages))}</text>"
+        f"{escape(word('stages', lang))}: {', '.join(stages)}</text>"
     )
     if contact:
         out.append(
@@ -394,11 +401,15 @@ def render_markdown(pathway: Pathway, graph: nx.DiGraph, kb: KnowledgeBase, lang
         ahead = []
         for _, target, data in sorted(graph.out_edges(stage.id, data=True), key=lambda e: numbers[e[1]]):
             if data["kind"] == "leads_to":
-                cond = f" ({word('when', lang)}: {_md(data['condition'].get(lang))})" if data["condition"] else ""
+                cond = f" ({_md(data['condition'].get(lang))})" if data["condition"] else ""
                 ahead.append(f"{numbers[target]}. {_md(pathway.stage(target).label.get(lang))}{cond}")
         if ahead:
             lines.append(f"   - {word('leads_to', lang)}: {'; '.join(ahead)}")
-        helpers = [_md(pathway.actor(a).label.get(lang)) for a in sorted(graph.predecessors(stage.id)) if graph.nodes[a]["kind"] == "actor"]
+        helpers = sorted(
+            _md(pathway.actor(a).label.get(lang)) + (f" ({_md(d['condition'].get(lang))})" if d["condition"] else "")
+            for a, _, d in graph.in_edges(stage.id, data=True)
+            if graph.nodes[a]["kind"] == "actor"
+        )
         if helpers:
             lines.append(f"   - {word('supported_by', lang)}: {', '.join(helpers)}")
     lines += ["", f"## {word('actor_list', lang)}", ""]
