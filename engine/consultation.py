@@ -36,8 +36,12 @@ class Outcome:
     uncertainty: object | None  # engine.uncertainty.Uncertainty when answers were dont_know
 
 
-def consult(compiled: CompiledModule, answers: Mapping[str, object], explore_unknowns: bool = True) -> Outcome:
-    plan = replay(compiled, answers)
+def consult(
+    compiled: CompiledModule, answers: Mapping[str, object], explore_unknowns: bool = True, close_unanswered: bool = False
+) -> Outcome:
+    """Conclusions for `answers`. `close_unanswered` reads them as a finished answers file
+    (questions left out count as not applicable; see `engine.planner.replay`)."""
+    plan = replay(compiled, answers, close_unanswered)
     result = run(compiled, plan.state)
     conclusions = {f: v for f, v in result.facts.items() if f in compiled.concluders and v is not ABSENT}
     uncertainty = None
@@ -50,7 +54,7 @@ def consult(compiled: CompiledModule, answers: Mapping[str, object], explore_unk
         answers=plan.used,
         unused_answers=plan.unused,
         complete=plan.complete,
-        next_question=plan.next_question,
+        next_question=plan.next_question or next(iter(plan.not_answered), None),  # closed: the first left out
         open_goals=plan.open_goals,
         conclusions=conclusions,
         recommendations=result.recommendations,

@@ -4,6 +4,9 @@ A case states answers and the exact expected conclusions. It may also name rules
 fire and sources that must be cited, so a right answer for a wrong legal reason fails.
 A case (or the file's `defaults:`) may require `complete: true`: the interview must then
 end with its answers and every goal decided.
+
+A case is a finished set of facts: a question the interview needs but the case leaves out
+counts as not applicable (`close_unanswered`), so a case asserts what its facts support.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ def run_case(compiled: CompiledModule, case: TestCase) -> CaseResult:
         answers = parse_answers(kb, case.answers, case.origin.file, compiled.module.id)
     except AnswerError as exc:
         return CaseResult(case, None, [str(p) for p in exc.problems])
-    outcome = consult(compiled, answers, explore_unknowns=False)
+    outcome = consult(compiled, answers, explore_unknowns=False, close_unanswered=True)
     result = CaseResult(case, outcome)
     for fact, raw in case.expected.items():
         expected, error = check_value(kb, fact, raw)

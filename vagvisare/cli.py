@@ -126,7 +126,7 @@ def evaluate(module, answer_files, more_files, fmt, why_nots, lang, engine, kb_d
                 click.echo(str(problem), err=True)
             sys.exit(2)
     for answers in parsed:
-        outcome = consult(compiled, answers)
+        outcome = consult(compiled, answers, close_unanswered=True)  # a file is a finished set of answers
         blocked = [(fact, value, why_not(compiled, outcome, fact, value)) for fact, value in questions_asked]
         if fmt == "json":
             data = outcome_json(ws.kb, outcome, lang)

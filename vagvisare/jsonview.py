@@ -27,6 +27,7 @@ def outcome_json(kb: KnowledgeBase, outcome: Outcome, lang: str = "sv") -> dict:
         "recommendations": [{"id": rec.id, "rule": rule, "text": rec.text.get(lang)} for rule, rec in outcome.recommendations],
         "unused_answers": {f: plain(kb, f, v) for f, v in outcome.unused_answers.items()},
         "open_goals": list(outcome.open_goals),
+        "not_answered": list(outcome.plan.not_answered),  # needed but left out of the file: taken as not applicable
         "trace": [{"rule": f.rule, "matched": {fact: plain(kb, fact, v) for fact, v in f.matched}} for f in outcome.trace],
     }
     u = outcome.uncertainty
