@@ -16,7 +16,7 @@ from engine.compiler import CompiledModule
 from engine.conditions import comparisons
 from engine.logic import T, U, compare_truth
 from engine.model import ABSENT
-from engine.state import State, ask_if_truth, settle
+from engine.state import State, Tracker, ask_if_truth, settle
 
 
 def open_goals(compiled: CompiledModule, state: State) -> list[str]:
@@ -68,32 +68,101 @@ class Plan:
         return not self.open_goals and not self.not_answered
 
 
+def is_relevant(compiled: CompiledModule, state: State, fact: str, memo: dict) -> bool:
+    """Whether `fact` is in `relevant_facts(compiled, state)`, found by walking up from it.
+
+    From the fact to the rules and ask_ifs that read it through an open comparison, to
+    what those conclude or decide, until an open goal is reached. `memo` holds facts
+    already found irrelevant in this same state.
+    """
+    index, goals = compiled.index, compiled.module.goals
+    todo, seen = [fact], {fact}
+    while todo:
+        x = todo.pop()
+        if state.is_settled(x) or memo.get(x) is False:
+            continue
+        if x in goals:
+            return True
+        for rid in index.readers.get(x, ()):
+            if state.rule_truth[rid] is U and any(compare_truth(c, state.facts, state.possible) is U for c in index.rule_reads[rid][x]):
+                for f in index.concludes[rid]:
+                    if f not in seen:
+                        seen.add(f)
+                        todo.append(f)
+        for p in index.ask_readers.get(x, ()):
+            if p not in seen and any(compare_truth(c, state.facts, state.possible) is U for c in index.ask_reads[p][x]):
+                if ask_if_truth(compiled, state, p) is U:
+                    seen.add(p)
+                    todo.append(p)
+    memo.update(dict.fromkeys(seen, False))  # everything reachable from here was explored
+    return False
+
+
+def _first_askable(compiled: CompiledModule, state: State, questions, memo: dict) -> tuple[str | None, list[str]]:
+    """The first of `questions` (in order) worth asking now, and those that may still become so."""
+    later: list[str] = []
+    for n, qid in enumerate(questions):
+        if state.is_settled(qid):
+            continue  # answered or skipped: never asked again
+        if ask_if_truth(compiled, state, qid) is not T:
+            later.append(qid)  # ask_if still open (false would have skipped it)
+            continue
+        if is_relevant(compiled, state, qid, memo):
+            return qid, later + list(questions[n + 1 :])
+        # irrelevant now is irrelevant for good: answers only close paths to the goals
+    return None, later
+
+
 def replay(compiled: CompiledModule, answers: Mapping[str, object], close_unanswered: bool = False) -> Plan:
     """Ask questions in order, taking each answer from `answers` while there is one.
 
     The result does not depend on the order of `answers`: only the planner's own order
     counts. Answers the interview never asks for are reported as unused and change nothing.
 
-    With `close_unanswered` (reading a finished answers file, as `evaluate` and the test
-    cases do), a question the interview needs but the file leaves out is taken as not
-    applicable (ABSENT, like a skipped question) and the interview goes on, so that the
-    conclusions are those the given facts support. Such questions are listed in
-    `not_answered` and the plan is not complete. A live interview never closes questions.
+    With `close_unanswered`, the answers are a finished set (an answers file, a test case):
+    a question the interview needs but the answers leave out counts as not applicable
+    (ABSENT), is listed in `not_answered`, and the interview goes on without it.
+
+    Equal to asking `askable` after each answer (`replay_reference`), but an answer only
+    re-evaluates what reads it (engine.state.Tracker) and questions are checked for
+    relevance one at a time, so a large rule set stays fast.
     """
     used: dict = {f: answers[f] for f in compiled.module.inputs if f in answers}  # given, never asked
+    closed: list[str] = []
+    tracker = Tracker(compiled, used)
+    pending = [q.id for q in compiled.questions if q.id in answers]
+    every = [q.id for q in compiled.questions]
+    while True:
+        given, pending = _first_askable(compiled, tracker.view(), pending, {})
+        if given is not None:
+            used[given] = answers[given]
+            tracker.answer(given, answers[given])
+            continue
+        needed = _first_askable(compiled, tracker.view(), every, {})[0] if close_unanswered else None
+        if needed is None:
+            break
+        closed.append(needed)
+        tracker.answer(needed, ABSENT)
+    state = tracker.state()
+    next_question, _ = _first_askable(compiled, state, every, {})
+    unused = {k: v for k, v in answers.items() if k not in used}
+    return Plan(used, unused, state, next_question, tuple(open_goals(compiled, state)), tuple(closed))
+
+
+def replay_reference(compiled: CompiledModule, answers: Mapping[str, object], close_unanswered: bool = False) -> Plan:
+    """`replay` the plain way: settle from scratch and list every askable question after each answer."""
+    used: dict = {f: answers[f] for f in compiled.module.inputs if f in answers}
     closed: dict = {}
     state = settle(compiled, used)
     while True:
         candidates = askable(compiled, state)
         given = next((q for q in candidates if q in answers), None)
-        if given is not None:
-            used[given] = answers[given]
-        elif close_unanswered and candidates:
+        if given is None and close_unanswered and candidates:
             closed[candidates[0]] = ABSENT
-        else:
+        elif given is None:
             break
+        else:
+            used[given] = answers[given]
         state = settle(compiled, {**used, **closed})
     unused = {k: v for k, v in answers.items() if k not in used}
-    not_answered = tuple(closed)
-    next_question = not_answered[0] if not_answered else (candidates[0] if candidates else None)
-    return Plan(used, unused, state, next_question, tuple(open_goals(compiled, state)), not_answered)
+    return Plan(used, unused, state, candidates[0] if candidates else None, tuple(open_goals(compiled, state)), tuple(closed))
