@@ -130,6 +130,18 @@ class Blocked:
     status: str  # 'failed' (a condition is false), 'waiting' (an answer is missing), 'overridden'
     at: Compare | None
     actual: object
+    decided_by: tuple[Rule, ...] = ()  # when `at` reads a conclusion: the rules that drew it, down to the answers
+
+
+def root_rules(steps: tuple[Step, ...]) -> tuple[Rule, ...]:
+    """The rules at the bottom of a proof: those that rest on answers alone."""
+    found: list[Rule] = []
+    for step in steps:
+        below = [sub for p in step.premises for sub in p.support]
+        for rule in root_rules(tuple(below)) if below else (step.rule,):
+            if rule not in found:
+                found.append(rule)
+    return tuple(found)
 
 
 def why_not(compiled: CompiledModule, outcome: Outcome, fact: str, value) -> tuple[Blocked, ...]:
@@ -147,7 +159,9 @@ def why_not(compiled: CompiledModule, outcome: Outcome, fact: str, value) -> tup
         status = truth(cond, state.facts, state.possible)
         at = _blame(cond, status, state)
         if status is F:
-            out.append(Blocked(rule, "failed", at, state.facts.get(at.fact, ABSENT)))
+            actual = state.facts.get(at.fact, ABSENT)
+            drawn = root_rules(how(compiled, outcome, at.fact).steps) if at.fact in compiled.concluders else ()
+            out.append(Blocked(rule, "failed", at, actual, drawn))
         else:
             out.append(Blocked(rule, "waiting", at, None))
     return tuple(out)

@@ -16,7 +16,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "source": ("Källa", "Source"),
     "sources": ("Källor", "Sources"),
     "you_answered": ("Du svarade", "You answered"),
-    "concluded_earlier": ("Slutsats ovan", "Concluded above"),
+    "concluded_earlier": ("Slutsats", "Concluded"),
+    "concluded": ("slutsatsen blev", "the conclusion was"),
+    "decided_by": ("avgjort av", "decided by"),
     "strictest_wins": (
         "Flera regler gav olika svar; det strängaste gäller.",
         "Several rules gave different answers; the strictest applies.",

@@ -130,7 +130,12 @@ def why_not_markdown(compiled: CompiledModule, blocked: tuple[Blocked, ...], fac
             lines.append(f"{head} {msg('held_but_overridden', lang)}")
         elif b.status == "failed":
             actual = msg("not_asked", lang) if b.actual is ABSENT else _escape(value_text(kb, b.at.fact, b.actual, lang))
-            lines.append(f"{head} {msg('failed_on', lang)} `{describe(b.at)}` ({msg('you_answered', lang).lower()}: {actual})")
+            if b.at.fact in compiled.concluders:
+                by = "; ".join(f"{_escape(r.title.get(lang))} ({cites(kb, r.sources, lang)})" for r in b.decided_by)
+                found = f"{msg('concluded', lang)}: {actual}" + (f" — {msg('decided_by', lang)} {by}" if by else "")
+            else:
+                found = f"{msg('you_answered', lang).lower()}: {actual}"
+            lines.append(f"{head} {msg('failed_on', lang)} `{describe(b.at)}` ({found})")
         else:
             lines.append(f"{head} {msg('waiting_for', lang)} `{b.at.fact if b.at else '?'}`")
     return "\n".join(lines)
@@ -142,14 +147,13 @@ def outcome_markdown(compiled: CompiledModule, outcome: Outcome, lang: str) -> s
     lines = [f"# {_escape(compiled.module.title.get(lang))}", ""]
     lines.append(f"## {msg('conclusions', lang)}")
     lines.append("")
-    shown = [g for g in compiled.module.goals if g in outcome.conclusions] + [
-        f for f in outcome.conclusions if f not in compiled.module.goals
-    ]
+    # Goals get a section each; intermediate conclusions are explained inside their proofs.
+    shown = [g for g in compiled.module.goals if g in outcome.conclusions]
     if not shown:
         lines.append(msg("none_reached", lang))
     for fact in shown:
         value = outcome.conclusions[fact]
-        lines.append(f"### {_escape(fact_text(kb, fact, lang))} {_escape(value_text(kb, fact, value, lang))}")
+        lines.append(f"### {_escape(fact_text(kb, fact, lang))} → {_escape(value_text(kb, fact, value, lang))}")
         lines.append("")
         lines.append(f"**{msg('how', lang)}:**")
         lines.append("")
