@@ -54,6 +54,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_applicable": ("gäller inte", "does not apply"),
     "incomplete": ("Konsultationen är inte klar: fler svar behövs för", "The consultation is not finished: more answers are needed for"),
     "next_question": ("Nästa fråga", "Next question"),
+    "not_answered": (
+        "Frågor som behövdes men saknade svar och därför lästes som ej tillämpliga",
+        "Questions that were needed but had no answer, and so were read as not applicable",
+    ),
     "unused": ("Svar som inte behövdes", "Answers that were not needed"),
     "report_title": ("Vägvisare – resultat", "Vägvisare – result"),
     "none_reached": ("Ingen slutsats ännu.", "No conclusion yet."),

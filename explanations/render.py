@@ -150,7 +150,7 @@ def outcome_markdown(compiled: CompiledModule, outcome: Outcome, lang: str) -> s
     # Goals get a section each; intermediate conclusions are explained inside their proofs.
     shown = [g for g in compiled.module.goals if g in outcome.conclusions]
     if not shown:
-        lines.append(msg("none_reached", lang))
+        lines.extend([msg("none_reached", lang), ""])
     for fact in shown:
         value = outcome.conclusions[fact]
         lines.append(f"### {_escape(fact_text(kb, fact, lang))} → {_escape(value_text(kb, fact, value, lang))}")
@@ -179,7 +179,11 @@ def outcome_markdown(compiled: CompiledModule, outcome: Outcome, lang: str) -> s
             lines.append("")
             lines.append(msg("truncated", lang, n=u.branches))
         lines.append("")
-    if not outcome.complete:
+    if outcome.plan.not_answered:
+        left_out = ", ".join(_escape(short_text(kb, f, lang)) for f in outcome.plan.not_answered)
+        lines.append(f"*{msg('not_answered', lang)}: {left_out}.*")
+        lines.append("")
+    if outcome.open_goals:
         goals = ", ".join(_escape(fact_text(kb, g, lang)) for g in outcome.open_goals)
         lines.append(f"*{msg('incomplete', lang)}: {goals}.*")
         if outcome.next_question:
