@@ -68,7 +68,8 @@ def graph(fmt: str, answers_file: str | None, output: str | None, lang: str, kb_
                 click.echo(str(problem), err=True)
             sys.exit(2)
         compiled = ws.module(MODULE)
-        highlight = highlight_from_outcome(compiled, consult(compiled, answers, explore_unknowns=False))
+        outcome = consult(compiled, answers, explore_unknowns=False, close_unanswered=True)  # a file is a finished set of answers
+        highlight = highlight_from_outcome(compiled, outcome)
     graph_ = build_graph(pathway)
     if fmt == "svg":
         text = render_svg(pathway, graph_, lang, highlight)
