@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from functools import partial
 
 from engine.conditions import test_value
 from engine.model import ABSENT, DONT_KNOW, All, Any_, Compare, ConclusionType, Condition, Rule
@@ -24,6 +23,7 @@ class Truth(Enum):
 
 
 T, F, U = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
+_MISSING = object()
 
 
 def truth(cond: Condition, facts: Mapping, possible: Mapping) -> Truth:
@@ -34,17 +34,24 @@ def truth(cond: Condition, facts: Mapping, possible: Mapping) -> Truth:
     """
     if isinstance(cond, Compare):
         return compare_truth(cond, facts, possible)
-    results = [truth(p, facts, possible) for p in cond.parts]
     if isinstance(cond, All):
-        return F if F in results else (U if U in results else T)
-    if isinstance(cond, Any_):
-        return T if T in results else (U if U in results else F)
-    raise TypeError(f"condition not in negation normal form: {cond!r}")
+        stop, result = F, T
+    elif isinstance(cond, Any_):
+        stop, result = T, F
+    else:
+        raise TypeError(f"condition not in negation normal form: {cond!r}")
+    for part in cond.parts:  # stop at the first false (all) or true (any) part
+        r = truth(part, facts, possible)
+        if r is stop:
+            return stop
+        if r is U:
+            result = U
+    return result
 
 
 def compare_truth(cmp: Compare, facts: Mapping, possible: Mapping) -> Truth:
-    if cmp.fact in facts:
-        value = facts[cmp.fact]
+    value = facts.get(cmp.fact, _MISSING)
+    if value is not _MISSING:
         if value is DONT_KNOW and cmp.op != "known":
             return U  # the answer exists in the world, the user just does not know it
         return T if test_value(cmp, value) else F
@@ -67,7 +74,7 @@ def compile_truth(cond: Condition) -> Evaluator:
     the answer because evaluating a part has no effects.
     """
     if isinstance(cond, Compare):
-        return partial(compare_truth, cond)
+        return _compile_compare(cond)
     parts = tuple(compile_truth(p) for p in cond.parts)
     if isinstance(cond, All):
         stop, done = F, T
@@ -85,6 +92,42 @@ def compile_truth(cond: Condition) -> Evaluator:
             if r is U:
                 result = U
         return result
+
+    return evaluate
+
+
+#: Remember at most this many values per comparison (numbers answered can be endless).
+_MEMO_SIZE = 512
+
+
+def _compile_compare(cmp: Compare) -> Evaluator:
+    """`compare_truth` for one comparison, remembering `test_value` per value it has seen.
+
+    Values are keyed by type and value, so True, 1 and 1.0 stay apart as `test_value`
+    keeps them; the memo only saves recomputing a pure function.
+    """
+    fact, known = cmp.fact, cmp.op == "known"
+    memo: dict = {}
+
+    def test(value) -> bool:
+        key = (type(value), value)
+        result = memo.get(key)
+        if result is None:
+            result = test_value(cmp, value)
+            if len(memo) < _MEMO_SIZE:
+                memo[key] = result
+        return result
+
+    def evaluate(facts: Mapping, possible: Mapping) -> Truth:
+        value = facts.get(fact, _MISSING)
+        if value is not _MISSING:
+            if value is DONT_KNOW and not known:
+                return U
+            return T if test(value) else F
+        candidates = possible.get(fact)
+        if candidates is not None and not any(test(v) for v in candidates):
+            return F
+        return U
 
     return evaluate
 

@@ -162,10 +162,11 @@ class Tracker:
 class _Tally:
     """How the rules concluding an open fact stand, to skip `fact_status` when it cannot change.
 
-    While no concluding rule holds, the fact's status depends only on whether rules are
-    still open and on which values (items, for multichoice) the rules not yet false give.
-    So a rule turning false changes nothing unless it was the last open one or the last to
-    give its value; anything else (a rule that holds) is worked out in full.
+    While no concluding rule holds (or always, for multichoice), the fact's status depends
+    only on whether rules are still open, on whether one holds, and on which values (items,
+    for multichoice) the rules not yet false give. So a rule turning false changes nothing
+    unless it was the last open one or the last to give its value; anything else is worked
+    out in full.
     """
 
     __slots__ = ("held", "open", "counts", "multichoice")
@@ -195,14 +196,16 @@ class _Tally:
             self.open = -1  # not the monotone step we count: always work it out again
             return True
         self.open -= 1
-        if after is T:
+        if after is T:  # a multichoice value only loses ABSENT with its first holding rule
             self.held += 1
-            return True
+            return not self.multichoice or self.held == 1 or self.open <= 0
         gone = False
         for key in self._keys(value):
             self.counts[key] -= 1
             gone = gone or self.counts[key] == 0
-        return gone or self.open <= 0 or self.held > 0
+        # with a rule that holds, a single value may now be final (settled_early); a
+        # multichoice value never is before every rule is decided
+        return gone or self.open <= 0 or (self.held > 0 and not self.multichoice)
 
 
 def ask_if_truth(compiled: CompiledModule, state: State, question: str) -> Truth:

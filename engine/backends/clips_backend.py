@@ -152,9 +152,22 @@ class _Step:
         self._env = clips.Environment()
         for text in _split_constructs(_PRELUDE):  # fixed text, written here
             self._env.build(text)
-        for text in constructs:  # generated: checked token by token
-            _check_tokens(text)
-            self._env.build(text)
+        routers = list(self._env.routers())
+        for router in routers:  # clipspy's error router is asked about every token CLIPS echoes while building
+            router.deactivate()
+        try:
+            for text in constructs:  # generated: checked token by token
+                _check_tokens(text)
+                try:
+                    self._env.build(text)
+                except clips.CLIPSError:
+                    for router in routers:
+                        router.activate()
+                    self._env.build(text)  # again, so that the error carries CLIPS's message
+                    raise
+        finally:
+            for router in routers:
+                router.activate()
         self._fire = self._env.find_function("vv-fire")
 
     def fire(self, facts: Mapping[str, object], codes: _Codebook) -> list[Firing]:
