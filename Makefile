@@ -34,5 +34,9 @@ test: install lint
 	$(BIN)/vagvisare check
 	$(BIN)/python -m pytest
 
+# Benchmark experta against CLIPS; writes bench/results.json (see bench/README.md).
+bench: install
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
