@@ -133,3 +133,53 @@ def test_role_alone_decides_the_default_owner(role, expected):
     outcome = consult(IP, {"ip.affiliation": "umea_university", "ip.role": role}, close_unanswered=True)
     assert outcome.conclusions["ip.owner"] == expected
     assert not outcome.complete and outcome.plan.not_answered
+
+
+SCENARIO = {
+    "ip.affiliation": "umea_university",
+    "ip.role": "academic_teacher",
+    "ip.result_type": "device_or_instrument",
+    "ip.combined_employment": False,
+    "ip.work_context": "own_research",
+    "ip.contract_assigns_rights": "none",
+    "ip.external_coinventors": False,
+    "ip.technical_character": True,
+    "ip.disclosure_status": "not_disclosed",
+    "ip.disclosure_planned": "within_4_weeks",
+    "ip.disclosure_channel": frozenset({"poster", "abstract_publication"}),
+    "ip.first_filing": "none",
+    "ip.key_markets": frozenset({"sweden", "eu", "us"}),
+    "ip.secrecy_measures": True,
+    "ip.exploitation_goal": "start_company",
+    "ip.use_of_others_patent": "none",
+}
+
+
+def typed_reply(question: Question, value) -> str:
+    """What a researcher types at the terminal prompt for `value`."""
+    if question.type == "boolean":
+        return "yes" if value else "no"
+    if question.type == "choice":
+        return str(question.values.index(value) + 1)
+    return ",".join(str(question.values.index(v) + 1) for v in sorted(value, key=question.values.index))
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_a_researcher_can_complete_the_terminal_interview(lang):
+    """Typed answers in, a report with ownership, patentability, deadline, routes and next contact out."""
+    import io
+
+    from vagvisare.terminal import run_consultation
+
+    replies = []
+    answers: dict = {}
+    while (nxt := consult(IP, answers, explore_unknowns=False).next_question) is not None:
+        replies.append(typed_reply(_KB.questions[nxt], SCENARIO[nxt]))
+        answers[nxt] = SCENARIO[nxt]
+    lines = iter(replies)
+    out = io.StringIO()
+    assert run_consultation(IP, lang, lambda: next(lines, None), out) == 0
+    report = out.getvalue()
+    for fact in ("ip.owner", "ip.patent_possible", "ip.deadline", "ip.protection_routes", "ip.next_contact"):
+        assert _KB.conclusions[fact].text.get(lang) in report
+    assert "SFS 1949:345" in report and "EPC" in report  # reasons cite the law
