@@ -9,7 +9,7 @@ after every fact it reads is settled, so a conclusion that several rules can rea
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import networkx as nx
 
@@ -50,6 +50,7 @@ class CompiledModule:
     program: Program
     backend: str
     index: Index
+    blank: object = None  # engine.state.State before any answer (no inputs given), the planner's start
 
 
 def dependency_graph(rules) -> nx.DiGraph:
@@ -86,7 +87,7 @@ def compile_module(kb: KnowledgeBase, module_id: str, backend: str = DEFAULT_BAC
     questions = tuple(kb.module_questions(module_id))
     ask_if = {q.id: to_nnf(q.ask_if) for q in questions if q.ask_if is not None}
     program = get_backend(backend).compile([[(rid, conditions[rid]) for rid in step] for step in steps])
-    return CompiledModule(
+    compiled = CompiledModule(
         kb=kb,
         module=module,
         questions=questions,
@@ -100,6 +101,9 @@ def compile_module(kb: KnowledgeBase, module_id: str, backend: str = DEFAULT_BAC
         backend=backend,
         index=_index(rules, conditions, ask_if, steps, settles, concluders),
     )
+    from engine.state import settle  # engine.state reads CompiledModule: import here, not at the top
+
+    return replace(compiled, blank=settle(compiled, {}))
 
 
 def _index(rules: dict[str, Rule], conditions: dict, ask_if: dict, steps: list, settles: list, concluders: dict) -> Index:

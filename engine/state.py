@@ -60,18 +60,26 @@ def settle(compiled: CompiledModule, answers: Mapping[str, object]) -> State:
 
 def fact_status(compiled: CompiledModule, decl, fact: str, rule_truth: Mapping) -> tuple[bool, object]:
     """(True, value) when the derived fact is settled, else (False, the values it may still take)."""
-    held, still_open, open_values = [], [], []
+    held, still_open = _standing(compiled, fact, rule_truth)
+    return _status(decl, held, still_open)
+
+
+def _standing(compiled: CompiledModule, fact: str, rule_truth: Mapping) -> tuple[list, list]:
+    """(rule, value) of the concluding rules that hold, and of those still open, in rule order."""
+    held, still_open = [], []
     for rule, value in compiled.index.concluded_by[fact]:
         t = rule_truth[rule.id]
         if t is T:
             held.append((rule, value))
         elif t is U:
             still_open.append((rule, value))
-        else:
-            continue
-        open_values.append(value)
+    return held, still_open
+
+
+def _status(decl, held: list, still_open: list) -> tuple[bool, object]:
     if not still_open or settled_early(decl, held, still_open):
         return True, combine(decl, held)
+    open_values = [v for _, v in held + still_open]  # possible_values reads them as a set
     pv = possible_values(decl, open_values)
     if pv is not None and held:
         pv = pv - {ABSENT}
@@ -90,7 +98,7 @@ class Tracker:
     """
 
     def __init__(self, compiled: CompiledModule, answers: Mapping[str, object]) -> None:
-        start = settle(compiled, answers)
+        start = compiled.blank if not answers and compiled.blank is not None else settle(compiled, answers)
         self._compiled = compiled
         self.facts = dict(start.facts)
         self.possible = dict(start.possible)
@@ -109,7 +117,7 @@ class Tracker:
     def _propagate(self, changed: set[str]) -> None:
         compiled, index = self._compiled, self._compiled.index
         facts, possible, rule_truth = self.facts, self.possible, self.rule_truth
-        conclusions, tallies = compiled.kb.conclusions, self._tallies
+        tallies = self._tallies
         while changed:
             todo: dict[int, set[str]] = {}  # step → rules to re-evaluate
             asks: set[str] = set()
@@ -120,20 +128,23 @@ class Tracker:
             dirty: set[str] = set()  # derived facts whose concluding rules changed
             for step in range(min(todo, default=len(compiled.steps)), len(compiled.steps)):
                 for rid in todo.pop(step, ()):
-                    t = index.rule_eval[rid](facts, possible)
                     before = rule_truth[rid]
+                    if before is not U:
+                        continue  # decided: more answers never undo it
+                    t = index.rule_eval[rid](facts, possible)
                     if t is not before:
                         rule_truth[rid] = t
                         for fact in index.concludes[rid]:
+                            if fact in facts or fact in dirty:
+                                continue
                             tally = tallies.get(fact)
-                            if fact not in facts and (tally is None or tally.change(before, t, index.conclude_value[rid][fact])):
+                            if tally is None or tally.change(before, t, compiled.rules[rid], index.conclude_value[rid][fact]):
                                 dirty.add(fact)
                 for fact in compiled.settles_after[step]:
                     if fact not in dirty or fact in facts:
                         continue  # unchanged, or settled already (a settled fact never changes)
-                    done, value = fact_status(compiled, conclusions[fact], fact, rule_truth)
-                    if not done and fact not in tallies:
-                        tallies[fact] = _Tally(compiled, fact, rule_truth)
+                    tally = tallies[fact] = _Tally(compiled, fact, rule_truth)
+                    done, value = tally.status
                     if done:
                         facts[fact] = value
                         possible.pop(fact, None)
@@ -162,50 +173,60 @@ class Tracker:
 class _Tally:
     """How the rules concluding an open fact stand, to skip `fact_status` when it cannot change.
 
-    While no concluding rule holds (or always, for multichoice), the fact's status depends
-    only on whether rules are still open, on whether one holds, and on which values (items,
-    for multichoice) the rules not yet false give. So a rule turning false changes nothing
-    unless it was the last open one or the last to give its value; anything else is worked
-    out in full.
+    Built with the fact's status. Afterwards a rule turning false (the usual step) changes
+    the status only if it was the last open rule, the last to give its value (item, for
+    multichoice), or the last open rule that kept a rule that holds from deciding the value
+    early (`settled_early`); a rule turning true is worked out in full, except for
+    multichoice values, which only lose ABSENT with their first holding rule.
     """
 
-    __slots__ = ("held", "open", "counts", "multichoice")
+    __slots__ = ("multichoice", "held", "open", "counts", "blocks", "blockers", "status")
 
     def __init__(self, compiled: CompiledModule, fact: str, rule_truth: Mapping) -> None:
-        self.multichoice = compiled.kb.conclusions[fact].type == "multichoice"
-        self.held = self.open = 0
+        decl = compiled.kb.conclusions[fact]
+        held, still_open = _standing(compiled, fact, rule_truth)
+        self.status = _status(decl, held, still_open)
+        self.multichoice = decl.type == "multichoice"
+        self.held, self.open = len(held), len(still_open)
         self.counts: dict = {}
-        for rule, value in compiled.index.concluded_by[fact]:
-            t = rule_truth[rule.id]
-            if t is F:
-                continue
-            if t is T:
-                self.held += 1
-            else:
-                self.open += 1
+        for _, value in held + still_open:
             for key in self._keys(value):
                 self.counts[key] = self.counts.get(key, 0) + 1
+        self.blocks = _blocks(decl, held) if held and not self.multichoice else None
+        self.blockers = sum(self.blocks(r, v) for r, v in still_open) if self.blocks else 0
 
     def _keys(self, value) -> list:
         items = value if self.multichoice and isinstance(value, frozenset) else (value,)
         return [(type(v), v) for v in items]
 
-    def change(self, before: Truth, after: Truth, value) -> bool:
+    def change(self, before: Truth, after: Truth, rule, value) -> bool:
         """Record a rule's change; True when the fact's status may have changed."""
         if before is not U or after is U:
-            self.open = -1  # not the monotone step we count: always work it out again
-            return True
+            return True  # not the monotone step we count: work it out again
         self.open -= 1
-        if after is T:  # a multichoice value only loses ABSENT with its first holding rule
+        if after is T:
             self.held += 1
             return not self.multichoice or self.held == 1 or self.open <= 0
         gone = False
         for key in self._keys(value):
             self.counts[key] -= 1
             gone = gone or self.counts[key] == 0
-        # with a rule that holds, a single value may now be final (settled_early); a
-        # multichoice value never is before every rule is decided
-        return gone or self.open <= 0 or (self.held > 0 and not self.multichoice)
+        if gone or self.open <= 0:
+            return True
+        if self.blocks is not None and self.blocks(rule, value):
+            self.blockers -= 1
+            return self.blockers == 0
+        return False
+
+
+def _blocks(decl, held: list):
+    """Whether an open (rule, value) keeps `settled_early` false, given the rules that hold."""
+    if decl.resolve == "highest":
+        order = {v: i for i, v in enumerate(decl.values)}
+        best = max(order.get(v, -1) for _, v in held)
+        return lambda rule, value: order.get(value, -1) > best
+    winner, won = max(held, key=lambda rv: rv[0].priority)
+    return lambda rule, value: not (rule.priority < winner.priority or value == won)
 
 
 def ask_if_truth(compiled: CompiledModule, state: State, question: str) -> Truth:
