@@ -115,6 +115,7 @@ def validate(kb: KnowledgeBase) -> list[Problem]:
 
     problems.extend(_cycles(kb))
     problems.extend(_never_fire(kb, broken))
+    problems.extend(_values_never_concluded(kb))
     problems.extend(_unused(kb))
     problems.extend(_tests(kb))
     return problems
@@ -213,6 +214,34 @@ def _never_fire(kb: KnowledgeBase, broken: set[str]) -> list[Problem]:
                     "check for contradictory comparisons (e.g. the same fact equal to two values under 'all')",
                 )
             )
+    return problems
+
+
+def _values_never_concluded(kb: KnowledgeBase) -> list[Problem]:
+    """A comparison with a value of a conclusion that no rule draws can never hold: dead logic."""
+    drawn: dict[str, set] = {}
+    for rule in kb.rules.values():
+        for fact, value in rule.conclude:
+            drawn.setdefault(fact, set()).add(value)
+    problems = []
+    conditions = [(r.when, f"rule '{r.id}'") for r in kb.rules.values()]
+    conditions += [(q.ask_if, f"ask_if of question '{q.id}'") for q in kb.questions.values() if q.ask_if is not None]
+    for cond, what in conditions:
+        for cmp in comparisons(cond):
+            decl = kb.conclusions.get(cmp.fact)
+            if decl is None or decl.type == "multichoice" or cmp.op not in ("equals", "in") or cmp.fact not in drawn:
+                continue
+            for value in cmp.operand if cmp.op == "in" else (cmp.operand,):
+                if value not in drawn[cmp.fact]:
+                    problems.append(
+                        Problem(
+                            cmp.origin.file,
+                            cmp.origin.line,
+                            f"{what} compares '{cmp.fact}' with {value!r}, a value no rule concludes",
+                            "remove that comparison, or write the rule that concludes it",
+                            "warning",
+                        )
+                    )
     return problems
 
 

@@ -191,3 +191,32 @@ def test_warnings_do_not_count_as_errors(tiny_kb):
     _, problems = load(tiny_kb, strict=False)
     assert [p.severity for p in problems] == ["warning"]
     assert "never cited" in problems[0].message
+
+
+def test_comparing_with_a_value_no_rule_concludes_is_a_warning(tiny_kb):
+    edit(tiny_kb, "rules/demo/module.yaml", "goals: [demo.verdict]", "goals: [demo.verdict, demo.note]")
+    edit(
+        tiny_kb,
+        "rules/demo/module.yaml",
+        "conclusions:\n",
+        "conclusions:\n  - id: demo.note\n    type: boolean\n    text: {sv: Not, en: Note}\n",
+    )
+    rules = tiny_kb / RULES
+    rules.write_text(
+        rules.read_text(encoding="utf-8")
+        + "  - id: demo.noted\n    title: {sv: N, en: N}\n    when: {fact: demo.verdict, in: [low, high]}\n"
+        + "    then: {conclude: {demo.note: true}}\n    because: {sv: N, en: N}\n    sources: [act]\n",
+        encoding="utf-8",
+    )
+    edit(
+        tiny_kb,
+        RULES,
+        "conclude: {demo.verdict: high}\n    because: {sv: Programvara.",
+        "conclude: {demo.verdict: low}\n    because: {sv: Programvara.",
+    )
+    edit(tiny_kb, RULES, "conclude: {demo.verdict: high}", "conclude: {demo.verdict: low}")
+    _, problems = load(tiny_kb, strict=False)
+    warned = [p for p in problems if "a value no rule concludes" in p.message]
+    assert len(warned) == 1 and warned[0].severity == "warning"
+    assert "compares 'demo.verdict' with 'high'" in warned[0].message
+    assert warned[0].line == line_of(tiny_kb, RULES, "fact: demo.verdict, in: [low, high]")
