@@ -32,6 +32,9 @@ class Index:
     concludes: dict[str, tuple[str, ...]]  # rule → facts it concludes
     concluded_by: dict[str, tuple[tuple[Rule, object], ...]]  # derived fact → (rule, value) of each rule concluding it
     conclude_value: dict[str, dict[str, object]]  # rule → fact → the value it concludes
+    conclusion_keys: dict[str, dict[str, tuple]]  # derived fact → rule → the (type, value) keys of what it concludes
+    rule_tests: dict[str, dict[str, tuple[Evaluator, ...]]]  # rule → fact → its comparisons on that fact, compiled
+    ask_tests: dict[str, dict[str, tuple[Evaluator, ...]]]  # question → fact → comparisons of its ask_if, compiled
     rule_eval: dict[str, Evaluator]  # rule → its condition's three-valued truth, compiled
     ask_eval: dict[str, Evaluator]  # question → its ask_if's three-valued truth, compiled
 
@@ -99,14 +102,23 @@ def compile_module(kb: KnowledgeBase, module_id: str, backend: str = DEFAULT_BAC
         concluders={f: tuple(r) for f, r in concluders.items()},
         program=program,
         backend=backend,
-        index=_index(rules, conditions, ask_if, steps, settles, concluders),
+        index=_index(kb, rules, conditions, ask_if, steps, settles, concluders),
     )
     from engine.state import settle  # engine.state reads CompiledModule: import here, not at the top
 
     return replace(compiled, blank=settle(compiled, {}))
 
 
-def _index(rules: dict[str, Rule], conditions: dict, ask_if: dict, steps: list, settles: list, concluders: dict) -> Index:
+def _keys(rule: Rule, fact: str, multichoice: bool) -> tuple:
+    """What a rule concludes for a fact, as the keys engine.state counts (items, for multichoice)."""
+    value = dict(rule.conclude)[fact]
+    items = value if multichoice and isinstance(value, frozenset) else (value,)
+    return tuple((type(v), v) for v in items)
+
+
+def _index(
+    kb: KnowledgeBase, rules: dict[str, Rule], conditions: dict, ask_if: dict, steps: list, settles: list, concluders: dict
+) -> Index:
     def by_fact(cond: Condition) -> dict[str, tuple[Compare, ...]]:
         out: dict[str, list[Compare]] = {}
         for cmp in comparisons(cond):
@@ -133,6 +145,12 @@ def _index(rules: dict[str, Rule], conditions: dict, ask_if: dict, steps: list, 
         concludes={rid: tuple(dict.fromkeys(f for f, _ in r.conclude)) for rid, r in rules.items()},
         concluded_by={f: tuple((rules[rid], dict(rules[rid].conclude)[f]) for rid in rids) for f, rids in concluders.items()},
         conclude_value={rid: dict(r.conclude) for rid, r in rules.items()},
+        conclusion_keys={
+            f: {rid: _keys(rules[rid], f, kb.conclusions[f].type == "multichoice" if f in kb.conclusions else False) for rid in rids}
+            for f, rids in concluders.items()
+        },
+        rule_tests={rid: {f: tuple(compile_truth(c) for c in cmps) for f, cmps in reads.items()} for rid, reads in rule_reads.items()},
+        ask_tests={qid: {f: tuple(compile_truth(c) for c in cmps) for f, cmps in reads.items()} for qid, reads in ask_reads.items()},
         rule_eval={rid: compile_truth(cond) for rid, cond in conditions.items()},
         ask_eval={qid: compile_truth(cond) for qid, cond in ask_if.items()},
     )

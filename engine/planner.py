@@ -84,13 +84,13 @@ def is_relevant(compiled: CompiledModule, state: State, fact: str, memo: dict) -
         if x in goals:
             return True
         for rid in index.readers.get(x, ()):
-            if state.rule_truth[rid] is U and any(compare_truth(c, state.facts, state.possible) is U for c in index.rule_reads[rid][x]):
+            if state.rule_truth[rid] is U and any(test(state.facts, state.possible) is U for test in index.rule_tests[rid][x]):
                 for f in index.concludes[rid]:
                     if f not in seen:
                         seen.add(f)
                         todo.append(f)
         for p in index.ask_readers.get(x, ()):
-            if p not in seen and any(compare_truth(c, state.facts, state.possible) is U for c in index.ask_reads[p][x]):
+            if p not in seen and any(test(state.facts, state.possible) is U for test in index.ask_tests[p][x]):
                 if ask_if_truth(compiled, state, p) is U:
                     seen.add(p)
                     todo.append(p)

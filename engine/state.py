@@ -138,7 +138,9 @@ class Tracker:
                             if fact in facts or fact in dirty:
                                 continue
                             tally = tallies.get(fact)
-                            if tally is None or tally.change(before, t, compiled.rules[rid], index.conclude_value[rid][fact]):
+                            if tally is None or tally.change(
+                                before, t, compiled.rules[rid], index.conclude_value[rid][fact], index.conclusion_keys[fact][rid]
+                            ):
                                 dirty.add(fact)
                 for fact in compiled.settles_after[step]:
                     if fact not in dirty or fact in facts:
@@ -184,22 +186,23 @@ class _Tally:
 
     def __init__(self, compiled: CompiledModule, fact: str, rule_truth: Mapping) -> None:
         decl = compiled.kb.conclusions[fact]
-        held, still_open = _standing(compiled, fact, rule_truth)
+        keys = compiled.index.conclusion_keys[fact]
+        held, still_open = [], []
+        counts: dict = {}
+        for rule, value in compiled.index.concluded_by[fact]:  # as _standing does, counting values too
+            t = rule_truth[rule.id]
+            if t is F:
+                continue
+            (held if t is T else still_open).append((rule, value))
+            for key in keys[rule.id]:
+                counts[key] = counts.get(key, 0) + 1
         self.status = _status(decl, held, still_open)
         self.multichoice = decl.type == "multichoice"
-        self.held, self.open = len(held), len(still_open)
-        self.counts: dict = {}
-        for _, value in held + still_open:
-            for key in self._keys(value):
-                self.counts[key] = self.counts.get(key, 0) + 1
+        self.held, self.open, self.counts = len(held), len(still_open), counts
         self.blocks = _blocks(decl, held) if held and not self.multichoice else None
         self.blockers = sum(self.blocks(r, v) for r, v in still_open) if self.blocks else 0
 
-    def _keys(self, value) -> list:
-        items = value if self.multichoice and isinstance(value, frozenset) else (value,)
-        return [(type(v), v) for v in items]
-
-    def change(self, before: Truth, after: Truth, rule, value) -> bool:
+    def change(self, before: Truth, after: Truth, rule, value, keys: tuple) -> bool:
         """Record a rule's change; True when the fact's status may have changed."""
         if before is not U or after is U:
             return True  # not the monotone step we count: work it out again
@@ -208,7 +211,7 @@ class _Tally:
             self.held += 1
             return not self.multichoice or self.held == 1 or self.open <= 0
         gone = False
-        for key in self._keys(value):
+        for key in keys:
             self.counts[key] -= 1
             gone = gone or self.counts[key] == 0
         if gone or self.open <= 0:

@@ -98,15 +98,16 @@ def _same(a, b) -> None:
 CASES = [pytest.param(backend, case, id=f"{backend}:{case.module}:{case.id}") for backend in BACKENDS for case in _KB.tests]
 
 
+@pytest.fixture(scope="module")
+def workspaces():
+    """One workspace per backend: each module is compiled once per backend."""
+    return {b: Workspace(_KB, _PROBLEMS, b) for b in BACKENDS}
+
+
 @pytest.mark.parametrize(("backend", "case"), CASES)
-def test_case_on_every_backend(backend, case):
-    workspace = _workspaces().setdefault(backend, Workspace(_KB, _PROBLEMS, backend))
-    result = run_case(workspace.module(case.module), case)
+def test_case_on_every_backend(workspaces, backend, case):
+    result = run_case(workspaces[backend].module(case.module), case)
     assert result.passed, "\n".join(result.failures)
-
-
-def _workspaces(cache={}):  # noqa: B006 - one workspace per backend for the whole run
-    return cache
 
 
 # --- differential: experta and clips agree ----------------------------------------------

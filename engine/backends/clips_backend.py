@@ -8,11 +8,10 @@ converted by clipspy, through one deffunction call per step.
 
 A fact is `(vv (id N) (k KIND) (v VALUES…))`, KIND one of str, bool, num, set (sorted codes
 of a multichoice value), nan (a number no comparison holds for), dk (DONT_KNOW) or none
-(ABSENT). Each comparison compiles to one
-pattern whose predicate reproduces `engine.conditions.test_value` exactly for the values
-the engine produces (bool, str, int, float, frozenset of str, DONT_KNOW, ABSENT), including
-Python's `in` treating True as 1, and the rule that a comparison and its negation are both
-false without a value. A condition is expanded to disjunctive normal form and every term is
+(ABSENT). Each comparison compiles to one pattern whose predicate reproduces
+`engine.conditions.test_value` exactly for the values the engine produces (bool, str, int,
+float, frozenset of str, DONT_KNOW, ABSENT), including Python's `in` treating True as 1,
+and the rule that a comparison and its negation are both false without a value. A condition is expanded to disjunctive normal form and every term is
 a defrule, so a firing names the term, hence the facts it matched, as experta reports them.
 
 Limits, said plainly: integers beyond 64 bits and numbers beyond 2**53 are compared as
