@@ -72,7 +72,7 @@ def run_consultation(compiled: CompiledModule, lang: str, read: Callable[[], str
         reply = read()
         if reply is None or reply.strip().lower() in WORDS["quit"]:
             print(msg("quit", lang), file=out)
-            return 1
+            return 1 if reply is None else 0  # quitting is a choice; input that ends mid-way is not
         word = reply.strip().lower()
         if word in WORDS["why"]:
             print(to_text(why_markdown(compiled, why(compiled, outcome.plan.state, qid), lang)) + "\n", file=out)
