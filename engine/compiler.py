@@ -24,6 +24,7 @@ class Index:
     """Who reads what, so that an answer re-evaluates only what it can change (engine.state)."""
 
     readers: dict[str, tuple[str, ...]]  # fact → rules whose condition reads it
+    readers_by_step: dict[str, tuple[tuple[int, tuple[str, ...]], ...]]  # fact → (step, its readers in that step)
     ask_readers: dict[str, tuple[str, ...]]  # fact → questions whose ask_if reads it
     rule_step: dict[str, int]  # rule → its step
     fact_step: dict[str, int]  # derived fact → the step after which it settles
@@ -135,10 +136,16 @@ def _index(
     for qid, reads in ask_reads.items():
         for fact in reads:
             ask_readers.setdefault(fact, []).append(qid)
+    rule_step = {rid: i for i, step in enumerate(steps) for rid in step}
+    by_step: dict[str, dict[int, list[str]]] = {}
+    for fact, rids in readers.items():
+        for rid in rids:
+            by_step.setdefault(fact, {}).setdefault(rule_step[rid], []).append(rid)
     return Index(
         readers={f: tuple(r) for f, r in readers.items()},
+        readers_by_step={f: tuple((i, tuple(r)) for i, r in sorted(steps_.items())) for f, steps_ in by_step.items()},
         ask_readers={f: tuple(q) for f, q in ask_readers.items()},
-        rule_step={rid: i for i, step in enumerate(steps) for rid in step},
+        rule_step=rule_step,
         fact_step={f: i for i, facts in enumerate(settles) for f in facts},
         rule_reads=rule_reads,
         ask_reads=ask_reads,

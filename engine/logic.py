@@ -75,13 +75,15 @@ def compile_truth(cond: Condition) -> Evaluator:
     """
     if isinstance(cond, Compare):
         return _compile_compare(cond)
-    parts = tuple(compile_truth(p) for p in cond.parts)
     if isinstance(cond, All):
         stop, done = F, T
     elif isinstance(cond, Any_):
         stop, done = T, F
     else:
         raise TypeError(f"condition not in negation normal form: {cond!r}")
+    if all(isinstance(p, Compare) for p in cond.parts):
+        return _compile_flat(cond.parts, stop, done)
+    parts = tuple(compile_truth(p) for p in cond.parts)
 
     def evaluate(facts: Mapping, possible: Mapping) -> Truth:
         result = done
@@ -100,13 +102,12 @@ def compile_truth(cond: Condition) -> Evaluator:
 _MEMO_SIZE = 512
 
 
-def _compile_compare(cmp: Compare) -> Evaluator:
-    """`compare_truth` for one comparison, remembering `test_value` per value it has seen.
+def _memo_test(cmp: Compare) -> Callable[[object], bool]:
+    """`test_value` for one comparison, remembering its answer per value it has seen.
 
     Values are keyed by type and value, so True, 1 and 1.0 stay apart as `test_value`
     keeps them; the memo only saves recomputing a pure function.
     """
-    fact, known = cmp.fact, cmp.op == "known"
     memo: dict = {}
 
     def test(value) -> bool:
@@ -117,6 +118,35 @@ def _compile_compare(cmp: Compare) -> Evaluator:
             if len(memo) < _MEMO_SIZE:
                 memo[key] = result
         return result
+
+    return test
+
+
+def _compile_flat(parts: tuple[Compare, ...], stop: Truth, done: Truth) -> Evaluator:
+    """`all`/`any` of comparisons only (the usual rule), without a call per comparison."""
+    tests = tuple((c.fact, c.op == "known", _memo_test(c)) for c in parts)
+
+    def evaluate(facts: Mapping, possible: Mapping) -> Truth:
+        result = done
+        for fact, known, test in tests:  # compare_truth, inline
+            value = facts.get(fact, _MISSING)
+            if value is not _MISSING:
+                r = U if value is DONT_KNOW and not known else (T if test(value) else F)
+            else:
+                candidates = possible.get(fact)
+                r = F if candidates is not None and not any(test(v) for v in candidates) else U
+            if r is stop:
+                return stop
+            if r is U:
+                result = U
+        return result
+
+    return evaluate
+
+
+def _compile_compare(cmp: Compare) -> Evaluator:
+    """`compare_truth` for one comparison, with `test_value` remembered per value."""
+    fact, known, test = cmp.fact, cmp.op == "known", _memo_test(cmp)
 
     def evaluate(facts: Mapping, possible: Mapping) -> Truth:
         value = facts.get(fact, _MISSING)

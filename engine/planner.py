@@ -72,28 +72,31 @@ def is_relevant(compiled: CompiledModule, state: State, fact: str, memo: dict) -
     """Whether `fact` is in `relevant_facts(compiled, state)`, found by walking up from it.
 
     From the fact to the rules and ask_ifs that read it through an open comparison, to
-    what those conclude or decide, until an open goal is reached. `memo` holds facts
-    already found irrelevant in this same state.
+    what those conclude or decide, until an open goal is reached (depth first, stopping at
+    the first). `memo` holds facts already found irrelevant in this same state.
     """
     index, goals = compiled.index, compiled.module.goals
-    todo, seen = [fact], {fact}
-    while todo:
-        x = todo.pop()
-        if state.is_settled(x) or memo.get(x) is False:
-            continue
+    facts, possible, rule_truth = state.facts, state.possible, state.rule_truth
+    seen: set[str] = set()
+
+    def reaches(x: str) -> bool:
+        if x in seen or x in facts or memo.get(x) is False:
+            return False
+        seen.add(x)
         if x in goals:
             return True
         for rid in index.readers.get(x, ()):
-            if state.rule_truth[rid] is U and any(test(state.facts, state.possible) is U for test in index.rule_tests[rid][x]):
-                for f in index.concludes[rid]:
-                    if f not in seen:
-                        seen.add(f)
-                        todo.append(f)
+            if rule_truth[rid] is U and any(test(facts, possible) is U for test in index.rule_tests[rid][x]):
+                if any(reaches(f) for f in index.concludes[rid]):
+                    return True
         for p in index.ask_readers.get(x, ()):
-            if p not in seen and any(test(state.facts, state.possible) is U for test in index.ask_tests[p][x]):
-                if ask_if_truth(compiled, state, p) is U:
-                    seen.add(p)
-                    todo.append(p)
+            if p not in seen and any(test(facts, possible) is U for test in index.ask_tests[p][x]):
+                if ask_if_truth(compiled, state, p) is U and reaches(p):
+                    return True
+        return False
+
+    if reaches(fact):
+        return True
     memo.update(dict.fromkeys(seen, False))  # everything reachable from here was explored
     return False
 

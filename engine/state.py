@@ -122,10 +122,10 @@ class Tracker:
             todo: dict[int, set[str]] = {}  # step → rules to re-evaluate
             asks: set[str] = set()
             for fact in changed:
-                for rid in index.readers.get(fact, ()):
-                    todo.setdefault(index.rule_step[rid], set()).add(rid)
+                for step, rids in index.readers_by_step.get(fact, ()):
+                    todo.setdefault(step, set()).update(rids)
                 asks.update(index.ask_readers.get(fact, ()))
-            dirty: set[str] = set()  # derived facts whose concluding rules changed
+            dirty: dict[int, set[str]] = {}  # step → derived facts settled after it whose concluding rules changed
             for step in range(min(todo, default=len(compiled.steps)), len(compiled.steps)):
                 for rid in todo.pop(step, ()):
                     before = rule_truth[rid]
@@ -135,16 +135,14 @@ class Tracker:
                     if t is not before:
                         rule_truth[rid] = t
                         for fact in index.concludes[rid]:
-                            if fact in facts or fact in dirty:
+                            if fact in facts:
                                 continue
                             tally = tallies.get(fact)
                             if tally is None or tally.change(
                                 before, t, compiled.rules[rid], index.conclude_value[rid][fact], index.conclusion_keys[fact][rid]
                             ):
-                                dirty.add(fact)
-                for fact in compiled.settles_after[step]:
-                    if fact not in dirty or fact in facts:
-                        continue  # unchanged, or settled already (a settled fact never changes)
+                                dirty.setdefault(index.fact_step[fact], set()).add(fact)
+                for fact in dirty.pop(step, ()):
                     tally = tallies[fact] = _Tally(compiled, fact, rule_truth)
                     done, value = tally.status
                     if done:
@@ -154,8 +152,8 @@ class Tracker:
                         possible[fact] = value
                     else:
                         continue
-                    for rid in index.readers.get(fact, ()):
-                        todo.setdefault(index.rule_step[rid], set()).add(rid)
+                    for later, rids in index.readers_by_step.get(fact, ()):
+                        todo.setdefault(later, set()).update(rids)
                     asks.update(index.ask_readers.get(fact, ()))
             changed = {q for q in asks if q not in self.skipped and index.ask_eval[q](facts, possible) is F}
             self.skipped |= changed
@@ -178,11 +176,12 @@ class _Tally:
     Built with the fact's status. Afterwards a rule turning false (the usual step) changes
     the status only if it was the last open rule, the last to give its value (item, for
     multichoice), or the last open rule that kept a rule that holds from deciding the value
-    early (`settled_early`); a rule turning true is worked out in full, except for
-    multichoice values, which only lose ABSENT with their first holding rule.
+    early (`settled_early`). A rule turning true changes it only if it is the first to hold,
+    outranks the winner or blocked (for multichoice: only if it is the first to hold, as
+    the value then loses ABSENT).
     """
 
-    __slots__ = ("multichoice", "held", "open", "counts", "blocks", "blockers", "status")
+    __slots__ = ("multichoice", "held", "open", "counts", "blocks", "keeps", "blockers", "status")
 
     def __init__(self, compiled: CompiledModule, fact: str, rule_truth: Mapping) -> None:
         decl = compiled.kb.conclusions[fact]
@@ -199,7 +198,7 @@ class _Tally:
         self.status = _status(decl, held, still_open)
         self.multichoice = decl.type == "multichoice"
         self.held, self.open, self.counts = len(held), len(still_open), counts
-        self.blocks = _blocks(decl, held) if held and not self.multichoice else None
+        self.blocks, self.keeps = _blocks(decl, held) if held and not self.multichoice else (None, None)
         self.blockers = sum(self.blocks(r, v) for r, v in still_open) if self.blocks else 0
 
     def change(self, before: Truth, after: Truth, rule, value, keys: tuple) -> bool:
@@ -209,7 +208,10 @@ class _Tally:
         self.open -= 1
         if after is T:
             self.held += 1
-            return not self.multichoice or self.held == 1 or self.open <= 0
+            if self.multichoice:
+                return self.held == 1 or self.open <= 0
+            # a new holding rule that neither outranks the winner nor blocks changes nothing
+            return self.keeps is None or self.open <= 0 or not self.keeps(rule, value)
         gone = False
         for key in keys:
             self.counts[key] -= 1
@@ -223,13 +225,16 @@ class _Tally:
 
 
 def _blocks(decl, held: list):
-    """Whether an open (rule, value) keeps `settled_early` false, given the rules that hold."""
+    """Given the rules that hold: whether an open (rule, value) keeps `settled_early` false,
+    and whether one that comes to hold leaves the winner and the blocking rules as they are."""
     if decl.resolve == "highest":
         order = {v: i for i, v in enumerate(decl.values)}
         best = max(order.get(v, -1) for _, v in held)
-        return lambda rule, value: order.get(value, -1) > best
+        return (lambda rule, value: order.get(value, -1) > best), (lambda rule, value: order.get(value, -1) <= best)
     winner, won = max(held, key=lambda rv: rv[0].priority)
-    return lambda rule, value: not (rule.priority < winner.priority or value == won)
+    return (lambda rule, value: not (rule.priority < winner.priority or value == won)), (
+        lambda rule, value: rule.priority < winner.priority
+    )
 
 
 def ask_if_truth(compiled: CompiledModule, state: State, question: str) -> Truth:
