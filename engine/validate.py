@@ -202,9 +202,9 @@ def _never_fire(kb: KnowledgeBase, broken: set[str]) -> list[Problem]:
         if size > MAX_COMBINATIONS:
             continue
         nnf = to_nnf(rule.when)
-        numeric = {c.fact: c for c in comparisons(nnf) if c.op in NUMERIC}
-        if numeric:
-            domains = [_numeric_points(nnf, f) if f in numeric else d for f, d in zip(read, domains)]
+        # number facts: try points around every number the condition mentions (equals included)
+        numeric = {c.fact for c in comparisons(nnf) if kb.fact_type(c.fact) == "number" and c.op != "known"}
+        domains = [_numeric_points(nnf, f) if f in numeric else d for f, d in zip(read, domains)]
         if not any(truth(nnf, dict(zip(read, combo)), {}) in (T, U) for combo in itertools.product(*domains)):
             problems.append(
                 Problem(

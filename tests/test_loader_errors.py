@@ -220,3 +220,8 @@ def test_comparing_with_a_value_no_rule_concludes_is_a_warning(tiny_kb):
     assert len(warned) == 1 and warned[0].severity == "warning"
     assert "compares 'demo.verdict' with 'high'" in warned[0].message
     assert warned[0].line == line_of(tiny_kb, RULES, "fact: demo.verdict, in: [low, high]")
+
+
+def test_equals_on_a_number_is_not_mistaken_for_a_rule_that_never_fires(tiny_kb):
+    edit(tiny_kb, RULES, "greater_than: 10", "equals: 12")
+    assert errors(tiny_kb) == []
