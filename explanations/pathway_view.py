@@ -21,6 +21,7 @@ from engine.compiler import CompiledModule
 from engine.consultation import Outcome
 from engine.model import KnowledgeBase, Text
 from engine.pathway import Pathway, highlight_path, stage_graph
+from explanations.messages import msg
 
 # --- what to highlight -------------------------------------------------------------------
 
@@ -143,47 +144,10 @@ def _wrap(text: str, width: int = WRAP) -> list[str]:
 
 # --- SVG ---------------------------------------------------------------------------------
 
-WORDS = {
-    "title": (
-        "Vägen från idé till nytta – innovationsstöd i Norrbotten och Västerbotten",
-        "The road from idea to use – innovation support in Norrbotten and Västerbotten",
-    ),
-    "here": ("DU ÄR HÄR", "YOU ARE HERE"),
-    "next": ("NÄSTA", "NEXT"),
-    "contact": ("KONTAKTA", "CONTACT"),
-    "stages": ("Steg", "Stages"),
-    "legend_stage": ("Steg på vägen (numrerade)", "Stage of the pathway (numbered)"),
-    "legend_actor": ("Aktör; siffrorna är stegen den stöder", "Actor; the numbers are the stages it supports"),
-    "legend_here": ("Tjock ram: där du står", "Thick border: where you stand"),
-    "legend_next": ("Dubbel ram: steg som nästa steg leder mot", "Double border: stages your next steps lead to"),
-    "legend_contact": ("★ och tjock ram: aktörer att kontakta", "★ and thick border: actors to contact"),
-    "legend_path": ("Tjock pil: vägen framåt från där du står", "Thick arrow: the way ahead from where you stand"),
-    "legend_dashed": (
-        "Streckad pil (*): gäller bara under ett villkor, se nedan",
-        "Dashed arrow (*): holds only under a condition, see below",
-    ),
-    "legend_unconfirmed": ("(?) efter namnet: uppgifterna är inte bekräftade", "(?) after the name: the facts are not confirmed"),
-    "conditions": ("Villkor", "Conditions"),
-    "first_step": ("Först", "First"),
-    "where": ("Var du står", "Where you stand"),
-    "next_steps": ("Nästa steg", "Next steps"),
-    "stage_list": ("Stegen på vägen", "The stages of the pathway"),
-    "actor_list": ("Aktörerna", "The actors"),
-    "leads_to": ("Leder till", "Leads to"),
-    "supported_by": ("Stöds av", "Supported by"),
-    "offers": ("Erbjuder", "Offers"),
-    "for_whom": ("För", "For"),
-    "cost": ("Kostnad", "Cost"),
-    "source": ("Källa", "Source"),
-    "read": ("lästa", "read"),
-    "unconfirmed": ("Inte bekräftat", "Not confirmed"),
-    "contact_list": ("Aktörer att kontakta", "Actors to contact"),
-}
-
 
 def word(key: str, lang: str) -> str:
-    sv, en = WORDS[key]
-    return en if lang == "en" else sv
+    """A fixed phrase of the pathway views (kept with every other phrase in messages.py)."""
+    return msg(f"pathway_{key}", lang)
 
 
 def stage_numbers(pathway: Pathway) -> dict[str, int]:

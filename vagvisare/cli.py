@@ -8,22 +8,21 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import click
 
-from engine.answers import check_value, parse_answers
+from engine.answers import check_value
 from engine.backends import BACKENDS
 from engine.consultation import consult
 from engine.kbtests import coverage, run_case, show
 from engine.loader import load
-from engine.problems import AnswerError, KnowledgeBaseError, did_you_mean
-from engine.yamlfile import YamlError, read_yaml
+from engine.problems import did_you_mean
 from explanations.how import why_not
 from explanations.render import outcome_markdown, why_not_markdown
+from vagvisare.cliutil import answers_or_exit, workspace_or_exit
 from vagvisare.graph_cmd import graph
 from vagvisare.jsonview import outcome_json, why_not_json
-from vagvisare.session import Workspace, kb_root, open_workspace
+from vagvisare.session import Workspace, kb_root
 
 kb_option = click.option("--kb", "kb_dir", metavar="DIR", help="Knowledge-base root (default: the shipped one, or $VAGVISARE_KB).")
 engine_option = click.option("--engine", type=click.Choice(BACKENDS), default=None, help="Inference backend.")
@@ -31,13 +30,7 @@ lang_option = click.option("--lang", type=click.Choice(["sv", "en"]), default="s
 
 
 def _workspace(kb_dir: str | None, engine: str | None) -> Workspace:
-    try:
-        return open_workspace(kb_dir, engine)
-    except KnowledgeBaseError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        click.echo("The knowledge base has errors; run 'vagvisare check' for the full list.", err=True)
-        sys.exit(1)
+    return workspace_or_exit(kb_dir, engine)
 
 
 def _module(ws: Workspace, module: str):
@@ -113,18 +106,7 @@ def evaluate(module, answer_files, more_files, fmt, why_nots, lang, engine, kb_d
     compiled = _module(ws, module)
     questions_asked = [_why_not_target(ws, compiled, text) for text in why_nots]
     files = list(answer_files) + list(more_files)
-    parsed = []
-    for name in files:  # check every file before printing anything
-        try:
-            raw = read_yaml(Path(name), name)
-            parsed.append(parse_answers(ws.kb, raw if raw is not None else {}, name, module))
-        except YamlError as exc:
-            click.echo(str(exc.problem), err=True)
-            sys.exit(2)
-        except AnswerError as exc:
-            for problem in exc.problems:
-                click.echo(str(problem), err=True)
-            sys.exit(2)
+    parsed = [answers_or_exit(ws, name, module) for name in files]  # check every file before printing anything
     for answers in parsed:
         outcome = consult(compiled, answers, close_unanswered=True)  # a file is a finished set of answers
         blocked = [(fact, value, why_not(compiled, outcome, fact, value)) for fact, value in questions_asked]

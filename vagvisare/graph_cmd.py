@@ -12,11 +12,8 @@ from pathlib import Path
 
 import click
 
-from engine.answers import parse_answers
 from engine.consultation import consult
 from engine.pathway import build_graph, load_pathway
-from engine.problems import AnswerError, KnowledgeBaseError
-from engine.yamlfile import YamlError, read_yaml
 from explanations.pathway_view import (
     NO_HIGHLIGHT,
     highlight_from_outcome,
@@ -25,7 +22,7 @@ from explanations.pathway_view import (
     render_markdown,
     render_svg,
 )
-from vagvisare.session import open_workspace
+from vagvisare.cliutil import answers_or_exit, workspace_or_exit
 
 MODULE = "pathway"
 
@@ -40,13 +37,7 @@ MODULE = "pathway"
 @click.option("--kb", "kb_dir", metavar="DIR", help="Knowledge-base root (default: the shipped one, or $VAGVISARE_KB).")
 def graph(fmt: str, answers_file: str | None, output: str | None, lang: str, kb_dir: str | None) -> None:
     """Draw the innovation-support pathway (stages, actors, next steps)."""
-    try:
-        ws = open_workspace(kb_dir)
-    except KnowledgeBaseError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        click.echo("The knowledge base has errors; run 'vagvisare check' for the full list.", err=True)
-        sys.exit(1)
+    ws = workspace_or_exit(kb_dir)
     pathway, problems = load_pathway(ws.kb.root)
     if pathway is None:
         for problem in problems:
@@ -57,16 +48,7 @@ def graph(fmt: str, answers_file: str | None, output: str | None, lang: str, kb_
         if MODULE not in ws.kb.modules:
             click.echo(f"the knowledge base has no '{MODULE}' module to read the answers with", err=True)
             sys.exit(2)
-        try:
-            raw = read_yaml(Path(answers_file), answers_file)
-            answers = parse_answers(ws.kb, raw if raw is not None else {}, answers_file, MODULE)
-        except YamlError as exc:
-            click.echo(str(exc.problem), err=True)
-            sys.exit(2)
-        except AnswerError as exc:
-            for problem in exc.problems:
-                click.echo(str(problem), err=True)
-            sys.exit(2)
+        answers = answers_or_exit(ws, answers_file, MODULE)
         compiled = ws.module(MODULE)
         outcome = consult(compiled, answers, explore_unknowns=False, close_unanswered=True)  # a file is a finished set of answers
         highlight = highlight_from_outcome(compiled, outcome)
