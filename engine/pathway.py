@@ -311,10 +311,6 @@ def stage_layers(graph: nx.DiGraph) -> dict[str, int]:
     return layers
 
 
-def supporters(graph: nx.DiGraph, stage: str) -> list[str]:
-    return [u for u, _, d in graph.in_edges(stage, data=True) if d["kind"] == "supports"]
-
-
 def highlight_path(graph: nx.DiGraph, current: str, targets: list[str]) -> list[str]:
     """The stages to walk from `current` to each target that lies ahead, in order; always starts at `current`.
 

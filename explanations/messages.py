@@ -76,6 +76,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "question": ("Fråga", "Question"),
     "no_help": ("Ingen extra hjälptext för denna fråga.", "No extra help for this question."),
     # the pathway picture and its text alternative
+    "pathway_instrument_list": ("Finansieringsinstrument", "Funding instruments"),
+    "pathway_who_may_apply": ("Vem kan söka", "Who may apply"),
+    "pathway_amount": ("Belopp", "Amount"),
+    "pathway_co_funding": ("Medfinansiering", "Co-funding"),
+    "pathway_rhythm": ("Utlysningar", "Calls"),
+    "pathway_figures_read": ("uppgifterna lästa", "figures read"),
     "pathway_title": (
         "Vägen från idé till nytta – innovationsstöd i Norrbotten och Västerbotten",
         "The road from idea to use – innovation support in Norrbotten and Västerbotten",

@@ -381,16 +381,33 @@ def render_markdown(pathway: Pathway, graph: nx.DiGraph, kb: KnowledgeBase, lang
         star = "★ " if actor.id in highlight.contacts else ""
         lines.append(f"- {star}**{_md(actor.label.get(lang))}** – {word('offers', lang)}: {_md(actor.offers.get(lang))}")
         lines.append(f"  - {word('for_whom', lang)}: {_md(actor.for_whom.get(lang))}; {word('cost', lang)}: {_md(actor.cost.get(lang))}")
-        refs = []
-        for ref in actor.sources:
-            source = kb.sources.get(ref.source)
-            name = source.citation if source else ref.source
-            link = f"[{_md(name)}]({source.url})" if source and source.url else _md(name)
-            refs.append(link + (f", {_md(ref.pinpoint)}" if ref.pinpoint else ""))
-        lines.append(f"  - {word('source', lang)}: {'; '.join(refs)} ({word('read', lang)} {_md(actor.read)})")
+        lines.append(f"  - {word('source', lang)}: {_md_sources(kb, actor.sources)} ({word('read', lang)} {_md(actor.read)})")
         if actor.unconfirmed:
             lines.append(f"  - {word('unconfirmed', lang)}: {_md(actor.unconfirmed.get(lang))}")
+    lines += ["", f"## {word('instrument_list', lang)}", ""]
+    for ins in pathway.instruments:
+        mark = "" if ins.confirmed else " (?)"
+        offered = pathway.actor(ins.offered_by)
+        by = f" – {_md(offered.label.get(lang))}" if offered else ""
+        lines.append(f"- **{_md(ins.label.get(lang))}**{mark}{by}")
+        lines.append(f"  - {word('who_may_apply', lang)}: {_md(ins.who_may_apply.get(lang))}; TRL {ins.trl[0]}–{ins.trl[1]}")
+        lines.append(
+            f"  - {word('amount', lang)}: {_md(ins.amount.get(lang))}; {word('co_funding', lang)}: {_md(ins.co_funding.get(lang))}"
+        )
+        lines.append(f"  - {word('rhythm', lang)}: {_md(ins.rhythm.get(lang))}")
+        lines.append(f"  - {word('source', lang)}: {_md_sources(kb, ins.sources)} ({word('figures_read', lang)} {ins.year})")
     return "\n".join(lines) + "\n"
+
+
+def _md_sources(kb: KnowledgeBase, refs) -> str:
+    """Sources as Markdown links with their pinpoints."""
+    out = []
+    for ref in refs:
+        source = kb.sources.get(ref.source)
+        name = source.citation if source else ref.source
+        link = f"[{_md(name)}]({source.url})" if source and source.url else _md(name)
+        out.append(link + (f", {_md(ref.pinpoint)}" if ref.pinpoint else ""))
+    return "; ".join(out)
 
 
 # --- exports -----------------------------------------------------------------------------

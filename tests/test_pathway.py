@@ -289,3 +289,14 @@ def test_graph_command(tmp_path):
     result = runner.invoke(main, ["graph", "--highlight", str(answers)])
     assert result.exit_code == 2
     assert "not a choice of 'pathway.affiliation'" in result.output
+
+
+def test_text_alternative_lists_every_funding_instrument_with_its_figures():
+    kb, _ = load()
+    pathway, _ = load_pathway(kb.root)
+    text = render_markdown(pathway, build_graph(pathway), kb, "en")
+    section = text.split("## Funding instruments", 1)[1]
+    for ins in pathway.instruments:
+        assert ins.label.en in section
+        assert f"TRL {ins.trl[0]}–{ins.trl[1]}" in section
+    assert section.count("(figures read ") == len(pathway.instruments)
