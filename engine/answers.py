@@ -6,7 +6,10 @@ question. Anything else that does not fit is reported with the file, line and a 
 
 from __future__ import annotations
 
-from engine.model import DONT_KNOW, DONT_KNOW_WORD, KnowledgeBase
+import datetime
+import re
+
+from engine.model import AS_OF, DONT_KNOW, DONT_KNOW_WORD, KnowledgeBase, is_date
 from engine.problems import AnswerError, Problem, did_you_mean
 
 
@@ -15,16 +18,17 @@ def check_value(kb: KnowledgeBase, fact: str, value, what: str = "answer") -> tu
 
     Returns (value, "") or (None, "message — fix"). Works for questions and conclusions.
     """
-    decl = kb.questions.get(fact) or kb.conclusions.get(fact)
-    if decl is None:
+    kind = kb.fact_type(fact)
+    if kind is None:
         return (
             None,
             f"unknown fact '{fact}' — {did_you_mean(fact, list(kb.questions) + list(kb.conclusions)) or 'check the id in knowledge_base/questions'}",
         )
-    if value == DONT_KNOW_WORD or value is DONT_KNOW:
+    if (value == DONT_KNOW_WORD or value is DONT_KNOW) and fact != AS_OF:
         return DONT_KNOW, ""
-    kind = decl.type
-    values = decl.values
+    values = kb.fact_values(fact)
+    if kind == "date":
+        return parse_date(fact, value)
     if kind == "boolean":
         if isinstance(value, bool):
             return value, ""
@@ -38,6 +42,8 @@ def check_value(kb: KnowledgeBase, fact: str, value, what: str = "answer") -> tu
             return None, f"{value!r} for '{fact}' was read as a boolean — quote it: '{'yes' if value else 'no'}'"
         if isinstance(value, str) and value in values:
             return value, ""
+        if is_date(value) and value.isoformat() in values:
+            return None, f"{value.isoformat()} for '{fact}' was read as a date — quote it: '{value.isoformat()}'"
         if isinstance(value, list):
             return None, f"'{fact}' takes one value, not a list — choose one of: {', '.join(values)}"
         hint = did_you_mean(value, values) or f"choose one of: {', '.join(values)}"
@@ -51,6 +57,21 @@ def check_value(kb: KnowledgeBase, fact: str, value, what: str = "answer") -> tu
         hint = did_you_mean(bad[0], values) or f"choose from: {', '.join(values)}"
         return None, f"{bad[0]!r} is not a choice of '{fact}' — {hint}"
     return frozenset(items), ""
+
+
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def parse_date(fact: str, value) -> tuple[object, str]:
+    """A date from YAML (a date) or JSON and forms (the text YYYY-MM-DD)."""
+    if is_date(value):
+        return value, ""
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        try:
+            return datetime.date.fromisoformat(value.strip()), ""
+        except ValueError:
+            pass
+    return None, f"'{fact}' takes a date, not {value!r} — write it as YYYY-MM-DD, e.g. 2026-12-01"
 
 
 def parse_answers(kb: KnowledgeBase, raw, name: str, module: str | None = None) -> dict:
@@ -72,7 +93,16 @@ def parse_answers(kb: KnowledgeBase, raw, name: str, module: str | None = None) 
     for fact, value in raw.items():
         line = raw.line_of(fact) if hasattr(raw, "line_of") else 0
         if fact not in kb.questions and fact not in inputs:
-            if fact in kb.conclusions:
+            if fact == AS_OF:
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        f"'{AS_OF}' is the date the consultation reasons for, not an answer",
+                        "remove it and give the date with --as-of",
+                    )
+                )
+            elif fact in kb.conclusions:
                 problems.append(
                     Problem(name, line, f"'{fact}' is a conclusion the rules draw, not an answer", "remove it from the answers")
                 )

@@ -16,7 +16,7 @@ import networkx as nx
 from engine.backends import DEFAULT_BACKEND, Program, get_backend
 from engine.conditions import comparisons, facts_in, to_nnf
 from engine.logic import Evaluator, compile_truth
-from engine.model import Compare, Condition, KnowledgeBase, Module, Question, Rule
+from engine.model import AS_OF, Compare, Condition, KnowledgeBase, Module, Question, Rule
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,11 @@ class CompiledModule:
     backend: str
     index: Index
     blank: object = None  # engine.state.State before any answer (no inputs given), the planner's start
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """Facts given with the answers, never asked: other guides' conclusions and the as-of date."""
+        return self.module.inputs + (AS_OF,)
 
 
 def dependency_graph(rules) -> nx.DiGraph:

@@ -14,9 +14,10 @@ fired when more answers arrive, which the planner and the explanations rely on.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 
-from engine.model import ABSENT, COMPARISONS, DONT_KNOW, All, Any_, Compare, Condition, Not, Origin
+from engine.model import ABSENT, COMPARISONS, DONT_KNOW, All, Any_, Compare, Condition, Not, Origin, is_date
 from engine.problems import did_you_mean
 from engine.reading import Reader
 from engine.yamlfile import LocatedList
@@ -79,8 +80,10 @@ def parse_condition(reader: Reader, node, line: int) -> Condition | None:
     if op == "known" and not isinstance(operand, bool):
         reader.problem(m.line_of(op), "'known' takes true or false", "write 'known: true' or 'known: false'")
         return None
-    if op in NUMERIC and (isinstance(operand, bool) or not isinstance(operand, (int, float))):
-        reader.problem(m.line_of(op), f"'{op}' needs a number, not {operand!r}", f"write e.g. '{op}: 3'")
+    if op in NUMERIC:
+        operand = date_operand(operand)
+    if op in NUMERIC and (isinstance(operand, bool) or not isinstance(operand, (int, float)) and not is_date(operand)):
+        reader.problem(m.line_of(op), f"'{op}' needs a number or a date, not {operand!r}", f"write e.g. '{op}: 3' or '{op}: 2030-12-31'")
         return None
     if op in ("in", "contains_any") and not isinstance(operand, list):
         reader.problem(m.line_of(op), f"'{op}' needs a list of values", f"write '{op}: [a, b]'")
@@ -88,6 +91,23 @@ def parse_condition(reader: Reader, node, line: int) -> Condition | None:
     if isinstance(operand, list):
         operand = tuple(operand)
     return Compare(str(m["fact"]), op, operand, Origin(reader.name, m.line))
+
+
+def date_operand(operand):
+    """A date written in YAML, quoted ('2030-12-31') or not, as a date; anything else as it is."""
+    if isinstance(operand, str) and len(operand) == 10 and operand[4] == "-" and operand[7] == "-":
+        try:
+            return datetime.date.fromisoformat(operand)
+        except ValueError:
+            return operand
+    return operand
+
+
+def around(bound, offsets=(-1, 0, 1)) -> list:
+    """Values next to a number or date a comparison mentions (a date moves by whole days)."""
+    if is_date(bound):
+        return [bound + datetime.timedelta(days=int(d)) for d in offsets if d == int(d)]
+    return [bound + d for d in offsets]
 
 
 def to_nnf(cond: Condition, negate: bool = False) -> Condition:
@@ -152,7 +172,9 @@ def _compare(op: str, operand, value) -> bool:
         return isinstance(value, frozenset) and operand in value
     if op == "contains_any":
         return isinstance(value, frozenset) and any(v in value for v in operand)
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
+    if is_date(operand) != is_date(value):
+        return False  # a date is only ever compared with a date
+    if not is_date(value) and (not isinstance(value, (int, float)) or isinstance(value, bool)):
         return False
     if op == "greater_than":
         return value > operand

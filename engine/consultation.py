@@ -11,19 +11,21 @@ firm and which depend on the unknown answers (engine.uncertainty).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from engine.compiler import CompiledModule
 from engine.inference import run
 from engine.logic import Firing
-from engine.model import ABSENT, DONT_KNOW, Recommendation
+from engine.model import ABSENT, AS_OF, DONT_KNOW, Recommendation
 from engine.planner import Plan, replay
 
 
 @dataclass(frozen=True)
 class Outcome:
     module: str
+    as_of: datetime.date  # the date the law was applied as of
     answers: dict  # the answers the interview used, in the order asked
     unused_answers: dict
     complete: bool
@@ -37,11 +39,18 @@ class Outcome:
 
 
 def consult(
-    compiled: CompiledModule, answers: Mapping[str, object], explore_unknowns: bool = True, close_unanswered: bool = False
+    compiled: CompiledModule,
+    answers: Mapping[str, object],
+    explore_unknowns: bool = True,
+    close_unanswered: bool = False,
+    as_of: datetime.date | None = None,
 ) -> Outcome:
-    """Conclusions for `answers`. `close_unanswered` reads them as a finished answers file
-    (questions left out count as not applicable; see `engine.planner.replay`)."""
-    plan = replay(compiled, answers, close_unanswered)
+    """Conclusions for `answers`, applying the law as it stands on `as_of` (default: today).
+
+    `close_unanswered` reads the answers as a finished answers file (questions left out
+    count as not applicable; see `engine.planner.replay`)."""
+    as_of = as_of or datetime.date.today()
+    plan = replay(compiled, {**answers, AS_OF: as_of}, close_unanswered)
     result = run(compiled, plan.state)
     conclusions = {f: v for f, v in result.facts.items() if f in compiled.concluders and v is not ABSENT}
     uncertainty = None
@@ -51,7 +60,8 @@ def consult(
         uncertainty = explore(compiled, plan)
     return Outcome(
         module=compiled.module.id,
-        answers=plan.used,
+        as_of=as_of,
+        answers={f: v for f, v in plan.used.items() if f != AS_OF},
         unused_answers=plan.unused,
         complete=plan.complete,
         next_question=plan.next_question or next(iter(plan.not_answered), None),  # closed: the first left out

@@ -23,7 +23,7 @@ class Run:
 
 def run(compiled: CompiledModule, state: State) -> Run:
     kb = compiled.kb
-    given = [f for f in compiled.module.inputs] + [q.id for q in compiled.questions]
+    given = [f for f in compiled.inputs] + [q.id for q in compiled.questions]
     facts = {f: state.facts[f] for f in given if f in state.facts}
     firings: list[Firing] = []
     fired_so_far: set[str] = set()  # a fact's concluders may sit in earlier steps than the one that settles it

@@ -39,7 +39,7 @@ def run_case(compiled: CompiledModule, case: TestCase) -> CaseResult:
         answers = parse_answers(kb, case.answers, case.origin.file, compiled.module.id)
     except AnswerError as exc:
         return CaseResult(case, None, [str(p) for p in exc.problems])
-    outcome = consult(compiled, answers, explore_unknowns=False, close_unanswered=True)
+    outcome = consult(compiled, answers, explore_unknowns=False, close_unanswered=True, as_of=case.as_of)
     result = CaseResult(case, outcome)
     for fact, raw in case.expected.items():
         expected, error = check_value(kb, fact, raw)

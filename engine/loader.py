@@ -14,8 +14,10 @@ runs the cross-reference checks in `engine.validate`.
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
+from engine.answers import parse_date
 from engine.conditions import parse_condition
 from engine.model import (
     FACT_TYPES,
@@ -42,8 +44,10 @@ def default_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-def load(root: Path | str | None = None, strict: bool = True) -> tuple[KnowledgeBase, list[Problem]]:
-    """Load and validate. With `strict`, raise KnowledgeBaseError if there is any error."""
+def load(root: Path | str | None = None, strict: bool = True, today: datetime.date | None = None) -> tuple[KnowledgeBase, list[Problem]]:
+    """Load and validate. With `strict`, raise KnowledgeBaseError if there is any error.
+
+    `today` dates the checks that depend on the calendar (dead law, stale facts)."""
     from engine.validate import validate  # validate depends on the model only, not on us
 
     root = Path(root) if root else default_root()
@@ -63,7 +67,7 @@ def load(root: Path | str | None = None, strict: bool = True) -> tuple[Knowledge
         if doc is None:
             continue
         _read_document(kb, reader, doc, path, root)
-    problems.extend(validate(kb))
+    problems.extend(validate(kb, today))
     if (root / "knowledge_base" / "pathway.yaml").exists():
         from engine.pathway import validate_pathway
 
@@ -124,7 +128,7 @@ def _read_document(kb: KnowledgeBase, reader: Reader, doc: Located, path: Path, 
     elif len(rel.parts) > 3 and rel.parts[2] == "tests":
         reader.keys(doc, "a test file", ("cases",), ("defaults",))
         defaults = reader.mapping(doc.get("defaults", Located()), "'defaults'", doc.line_of("defaults")) or Located()
-        reader.keys(defaults, "'defaults' of a test file", (), ("complete",))
+        reader.keys(defaults, "'defaults' of a test file", (), ("complete", "as_of"))
         for line, item in reader.items(doc, "cases", "test cases"):
             case = _test_case(reader, item, line, rel.parts[1], defaults)
             if case:
@@ -337,7 +341,7 @@ def _frozen(value):
 
 def _test_case(reader: Reader, node, line: int, module: str, defaults: Located) -> TestCase | None:
     m = reader.mapping(node, "a test case", line)
-    optional = ("description", "rules_fired", "sources_cited", "complete", "source", "citation", "confidence", "note")
+    optional = ("description", "rules_fired", "sources_cited", "complete", "source", "citation", "confidence", "note", "as_of")
     if m is None or not reader.keys(m, "a test case", ("id", "answers", "expected"), optional):
         return None
     answers = reader.mapping(m["answers"], f"'answers' of case '{m['id']}'", m.line_of("answers"))
@@ -345,6 +349,12 @@ def _test_case(reader: Reader, node, line: int, module: str, defaults: Located) 
     if answers is None or expected is None:
         return None
     complete = m.get("complete", defaults.get("complete"))
+    as_of = None
+    if "as_of" in m or "as_of" in defaults:
+        where = m if "as_of" in m else defaults
+        as_of, error = parse_date("as_of", where["as_of"])
+        if error:
+            reader.problem(where.line_of("as_of"), f"'as_of' of case '{m['id']}' must be a date", "write it as YYYY-MM-DD, e.g. 2026-12-01")
     return TestCase(
         id=str(m["id"]),
         module=module,
@@ -354,6 +364,7 @@ def _test_case(reader: Reader, node, line: int, module: str, defaults: Located) 
         rules_fired=tuple(str(r) for r in m.get("rules_fired") or ()),
         sources_cited=tuple(str(s) for s in m.get("sources_cited") or ()),
         complete=complete if isinstance(complete, bool) else None,
+        as_of=as_of,
         source=reader.string(m, "source", "a test case") or reader.string(m, "citation", "a test case"),
         origin=Origin(reader.name, m.line),
     )

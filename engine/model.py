@@ -8,6 +8,7 @@ exact file and line.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -36,10 +37,20 @@ ABSENT = _Marker("ABSENT")
 #: The spelling of "I don't know" in answers files and forms.
 DONT_KNOW_WORD = "dont_know"
 
-FACT_TYPES = ("boolean", "choice", "multichoice", "number")
+FACT_TYPES = ("boolean", "choice", "multichoice", "number", "date")
 
-#: A fact's value: bool, str (choice), frozenset[str] (multichoice), int/float (number).
-Value = Union[bool, str, frozenset, int, float]
+#: The built-in fact every consultation has: the date the law is applied as of (today unless
+#: the user picks another). Rules compare it with dates written in YAML ("from 2030-12-31").
+AS_OF = "as_of"
+
+#: A fact's value: bool, str (choice), frozenset[str] (multichoice), int/float (number),
+#: datetime.date (date).
+Value = Union[bool, str, frozenset, int, float, datetime.date]
+
+
+def is_date(value) -> bool:
+    """A calendar date (a datetime, which has a time of day too, is not one)."""
+    return isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
 
 
 @dataclass(frozen=True)
@@ -236,6 +247,7 @@ class TestCase:
     complete: bool | None
     source: str
     origin: Origin
+    as_of: datetime.date | None = None  # the date the case applies the law as of (None: today)
 
 
 @dataclass(frozen=True)
@@ -263,6 +275,8 @@ class KnowledgeBase:
     tests: list[TestCase] = field(default_factory=list)
 
     def fact_type(self, fact: str) -> str | None:
+        if fact == AS_OF:
+            return "date"
         decl = self.questions.get(fact) or self.conclusions.get(fact)
         return decl.type if decl else None
 

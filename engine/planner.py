@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from engine.compiler import CompiledModule
 from engine.conditions import comparisons
 from engine.logic import T, U, compare_truth
-from engine.model import ABSENT
+from engine.model import ABSENT, AS_OF
 from engine.state import State, Tracker, ask_if_truth, settle
 
 
@@ -130,9 +130,11 @@ def replay(compiled: CompiledModule, answers: Mapping[str, object], close_unansw
     re-evaluates what reads it (engine.state.Tracker) and questions are checked for
     relevance one at a time, so a large rule set stays fast.
     """
-    used: dict = {f: answers[f] for f in compiled.module.inputs if f in answers}  # given, never asked
+    used: dict = {f: answers[f] for f in compiled.inputs if f in answers}  # given, never asked
     closed: list[str] = []
-    tracker = Tracker(compiled, used)
+    tracker = Tracker(compiled, {f: v for f, v in used.items() if f != AS_OF})  # the blank state when no guide's results are given
+    if AS_OF in used:
+        tracker.answer(AS_OF, used[AS_OF])
     pending = [q.id for q in compiled.questions if q.id in answers]
     every = [q.id for q in compiled.questions]
     while True:
@@ -154,7 +156,7 @@ def replay(compiled: CompiledModule, answers: Mapping[str, object], close_unansw
 
 def replay_reference(compiled: CompiledModule, answers: Mapping[str, object], close_unanswered: bool = False) -> Plan:
     """`replay` the plain way: settle from scratch and list every askable question after each answer."""
-    used: dict = {f: answers[f] for f in compiled.module.inputs if f in answers}
+    used: dict = {f: answers[f] for f in compiled.inputs if f in answers}
     closed: dict = {}
     state = settle(compiled, used)
     while True:

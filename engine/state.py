@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from engine.compiler import CompiledModule
 from engine.logic import F, T, Truth, U, combine, possible_values, settled_early
-from engine.model import ABSENT
+from engine.model import ABSENT, AS_OF
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ def settle(compiled: CompiledModule, answers: Mapping[str, object]) -> State:
     skipped: set[str] = set()
     while True:  # skipping a question can settle a fact that skips another: repeat to a fixpoint
         facts: dict = {f: answers.get(f, ABSENT) for f in compiled.module.inputs}  # not given: guide not done
+        if AS_OF in answers:  # not given: open, so that giving it later is one more monotone step
+            facts[AS_OF] = answers[AS_OF]
         for q in compiled.questions:
             if q.id in skipped:
                 facts[q.id] = ABSENT
@@ -162,7 +164,7 @@ class Tracker:
     def state(self) -> State:
         """The state in `settle`'s own order of facts, possibilities and rules."""
         compiled = self._compiled
-        order = list(compiled.module.inputs) + [q.id for q in compiled.questions]
+        order = list(compiled.inputs) + [q.id for q in compiled.questions]
         order += [f for settles in compiled.settles_after for f in settles]
         facts = {f: self.facts[f] for f in order if f in self.facts}
         possible = {f: self.possible[f] for f in order if f in self.possible}

@@ -8,11 +8,12 @@ assumption. The unknown answers on which most goals turn are named first.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from engine.compiler import CompiledModule
-from engine.conditions import comparisons
-from engine.model import DONT_KNOW
+from engine.conditions import around, comparisons
+from engine.model import DONT_KNOW, is_date
 from engine.planner import Plan, replay
 
 #: At most this many combinations of unknown answers are explored.
@@ -41,16 +42,14 @@ def candidate_values(compiled: CompiledModule, fact: str) -> list:
         return list(q.values)
     if q.type == "multichoice":
         return [frozenset([v]) for v in q.values]  # single ticks only: the power set is too large
-    thresholds = sorted(
-        {
-            c.operand
-            for cond in compiled.conditions.values()
-            for c in comparisons(cond)
-            if c.fact == fact and isinstance(c.operand, (int, float))
-        }
-    )
-    points = {t + d for t in thresholds for d in (-1, 0, 1)}
-    return sorted(points) or [0]
+    thresholds = {
+        c.operand
+        for cond in compiled.conditions.values()
+        for c in comparisons(cond)
+        if c.fact == fact and (is_date(c.operand) if q.type == "date" else isinstance(c.operand, (int, float)))
+    }
+    points = {p for t in thresholds for p in around(t)}
+    return sorted(points) or [datetime.date.today() if q.type == "date" else 0]
 
 
 def explore(compiled: CompiledModule, plan: Plan) -> Uncertainty:

@@ -7,14 +7,15 @@ can never fire, and conclusions that depend on each other in a circle.
 
 from __future__ import annotations
 
+import datetime
 import itertools
 
 import networkx as nx
 
 from engine.answers import check_value
-from engine.conditions import NUMERIC, comparisons, facts_in, to_nnf
-from engine.logic import T, U, truth
-from engine.model import ABSENT, Compare, KnowledgeBase, SourceRef
+from engine.conditions import NUMERIC, around, comparisons, facts_in, to_nnf
+from engine.logic import F, T, U, truth
+from engine.model import ABSENT, AS_OF, Compare, KnowledgeBase, SourceRef, is_date
 from engine.problems import Problem, did_you_mean
 
 #: Rules whose condition reads more combinations than this are not checked for satisfiability.
@@ -25,12 +26,14 @@ ALLOWED_OPS = {
     "choice": ("equals", "in", "known"),
     "multichoice": ("equals", "contains", "contains_any", "known"),
     "number": ("equals", "known") + NUMERIC,
+    "date": ("equals", "known") + NUMERIC,
 }
 
 
-def validate(kb: KnowledgeBase) -> list[Problem]:
+def validate(kb: KnowledgeBase, today: datetime.date | None = None) -> list[Problem]:
+    """Every cross-reference problem; `today` (default: the real date) dates the checks for dead law."""
     problems: list[Problem] = []
-    facts = list(kb.questions) + list(kb.conclusions)
+    facts = list(kb.questions) + list(kb.conclusions) + [AS_OF]
 
     def report(origin, message, fix="", severity="error"):
         problems.append(Problem(origin.file, origin.line, message, fix, severity))
@@ -118,6 +121,44 @@ def validate(kb: KnowledgeBase) -> list[Problem]:
     problems.extend(_values_never_concluded(kb))
     problems.extend(_unused(kb))
     problems.extend(_tests(kb))
+    problems.extend(_dead_law(kb, today or datetime.date.today()))
+    return problems
+
+
+def _dead_law(kb: KnowledgeBase, today: datetime.date) -> list[Problem]:
+    """Rules whose date conditions can never hold again from `today` on, and cases that read
+    dated rules without saying which date they apply the law as of."""
+    problems = []
+    dated_modules = set()
+    for rule in kb.rules.values():
+        bounds = sorted({c.operand for c in comparisons(rule.when) if c.fact == AS_OF and is_date(c.operand)})
+        if not bounds:
+            continue
+        dated_modules.add(rule.module)
+        # truth is constant between the dates a condition names: try today and each later boundary
+        days = [today] + [d for b in bounds for d in around(b) if d > today]
+        nnf = to_nnf(rule.when)
+        if all(truth(nnf, {AS_OF: day}, {}) is F for day in days):
+            problems.append(
+                Problem(
+                    rule.origin.file,
+                    rule.origin.line,
+                    f"rule '{rule.id}' can no longer fire: its date conditions ended before {today.isoformat()}",
+                    "check whether the law still applies; remove the rule or update its dates",
+                    "warning",
+                )
+            )
+    for case in kb.tests:
+        if case.module in dated_modules and case.as_of is None:
+            problems.append(
+                Problem(
+                    case.origin.file,
+                    case.origin.line,
+                    f"case '{case.id}' runs rules that depend on the date but does not say which date it applies the law as of",
+                    "add 'as_of: YYYY-MM-DD' to the case (or to the file's 'defaults:') so its result does not change as time passes",
+                    "warning",
+                )
+            )
     return problems
 
 
@@ -132,7 +173,16 @@ def _check_comparison(kb: KnowledgeBase, cmp: Compare, what: str, facts: list[st
             cmp.origin, f"{what}: '{cmp.op}' does not apply to the {kind} fact '{cmp.fact}'", f"use one of: {', '.join(ALLOWED_OPS[kind])}"
         )
         return
-    if cmp.op in NUMERIC or cmp.op == "known":
+    if cmp.op in NUMERIC:
+        if is_date(cmp.operand) != (kind == "date"):
+            want = "a date such as 2030-12-31" if kind == "date" else "a number"
+            report(
+                cmp.origin,
+                f"{what}: '{cmp.fact}' is a {kind} fact, so '{cmp.op}' needs {want}",
+                f"write e.g. '{cmp.op}: {'2030-12-31' if kind == 'date' else 3}'",
+            )
+        return
+    if cmp.op == "known":
         return
     operands = cmp.operand if cmp.op in ("in", "contains_any") else (cmp.operand,)
     if cmp.op == "equals" and kind == "multichoice":
@@ -203,7 +253,7 @@ def _never_fire(kb: KnowledgeBase, broken: set[str]) -> list[Problem]:
             continue
         nnf = to_nnf(rule.when)
         # number facts: try points around every number the condition mentions (equals included)
-        numeric = {c.fact for c in comparisons(nnf) if kb.fact_type(c.fact) == "number" and c.op != "known"}
+        numeric = {c.fact for c in comparisons(nnf) if kb.fact_type(c.fact) in ("number", "date") and c.op != "known"}
         domains = [_numeric_points(nnf, f) if f in numeric else d for f, d in zip(read, domains)]
         if not any(truth(nnf, dict(zip(read, combo)), {}) in (T, U) for combo in itertools.product(*domains)):
             problems.append(
@@ -246,8 +296,8 @@ def _values_never_concluded(kb: KnowledgeBase) -> list[Problem]:
 
 
 def _numeric_points(cond, fact: str) -> list:
-    bounds = {c.operand for c in comparisons(cond) if c.fact == fact and isinstance(c.operand, (int, float))}
-    return sorted({b + d for b in bounds for d in (-1, -0.5, 0, 0.5, 1)}) + [ABSENT]
+    bounds = {c.operand for c in comparisons(cond) if c.fact == fact and (isinstance(c.operand, (int, float)) or is_date(c.operand))}
+    return sorted({p for b in bounds for p in around(b, (-1, -0.5, 0, 0.5, 1))}) + [ABSENT]
 
 
 def _unused(kb: KnowledgeBase) -> list[Problem]:

@@ -14,7 +14,7 @@ import markdown as _markdown
 from engine.compiler import CompiledModule
 from engine.conditions import describe
 from engine.consultation import Outcome
-from engine.model import ABSENT, DONT_KNOW, KnowledgeBase, SourceRef
+from engine.model import ABSENT, AS_OF, DONT_KNOW, KnowledgeBase, SourceRef, is_date
 from explanations.how import Blocked, How, Need, Step, how, why, why_not
 from explanations.messages import msg
 
@@ -26,6 +26,8 @@ def value_text(kb: KnowledgeBase, fact: str, value, lang: str) -> str:
         return msg("not_applicable", lang)
     if isinstance(value, bool):
         return msg("yes" if value else "no", lang)
+    if is_date(value):
+        return value.isoformat()
     if isinstance(value, frozenset):
         order = kb.fact_values(fact)
         ordered = sorted(value, key=lambda v: order.index(v) if v in order else len(order))
@@ -36,6 +38,8 @@ def value_text(kb: KnowledgeBase, fact: str, value, lang: str) -> str:
 
 
 def fact_text(kb: KnowledgeBase, fact: str, lang: str) -> str:
+    if fact == AS_OF:
+        return msg("as_of_fact", lang)
     decl = kb.questions.get(fact) or kb.conclusions.get(fact)
     return decl.text.get(lang) if decl else fact
 
@@ -145,6 +149,8 @@ def outcome_markdown(compiled: CompiledModule, outcome: Outcome, lang: str) -> s
     """The full report: conclusions with how, conditional results, recommendations, disclaimer."""
     kb = compiled.kb
     lines = [f"# {_escape(compiled.module.title.get(lang))}", ""]
+    lines.append(f"*{msg('as_of_line', lang, date=outcome.as_of.isoformat())}*")
+    lines.append("")
     lines.append(f"## {msg('conclusions', lang)}")
     lines.append("")
     # Goals get a section each; intermediate conclusions are explained inside their proofs.

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import datetime
 import importlib.util
 import math
 from pathlib import Path
@@ -70,6 +71,8 @@ def _value(question: Question):
         base = st.sampled_from(question.values)
     elif question.type == "multichoice":
         base = st.sets(st.sampled_from(question.values), max_size=len(question.values)).map(frozenset)
+    elif question.type == "date":
+        base = _DATES
     else:
         base = st.one_of(st.integers(-5, 120), st.floats(-5, 120, allow_nan=False))
     return st.one_of(base, st.just(DONT_KNOW))
@@ -142,7 +145,8 @@ _WORDS = st.sampled_from(["a", "b", "c", "yes", "no", "1", "TRUE", 'x") (system 
 _NUMBERS = st.one_of(
     st.integers(-3, 3), st.sampled_from([0.5, -1.0, 1.0, 2**62, -(2**62), 1e300, math.inf, -math.inf]), st.floats(-4, 4, allow_nan=False)
 )
-_SCALARS = st.one_of(_WORDS, st.booleans(), _NUMBERS)
+_DATES = st.dates(datetime.date(2020, 1, 1), datetime.date(2035, 12, 31))
+_SCALARS = st.one_of(_WORDS, st.booleans(), _NUMBERS, _DATES)
 _VALUES = st.one_of(
     st.just(DONT_KNOW),
     st.just(ABSENT),
@@ -164,7 +168,7 @@ def comparisons(draw):
     elif op == "contains":
         operand = draw(_SCALARS)
     else:
-        operand = draw(_NUMBERS)
+        operand = draw(st.one_of(_NUMBERS, _DATES))
     negated = draw(st.booleans()) if op != "known" else False
     return Compare("x.fact", op, operand, Origin("test", 1), negated)
 

@@ -26,6 +26,14 @@ from vagvisare.session import Workspace, kb_root
 
 kb_option = click.option("--kb", "kb_dir", metavar="DIR", help="Knowledge-base root (default: the shipped one, or $VAGVISARE_KB).")
 engine_option = click.option("--engine", type=click.Choice(BACKENDS), default=None, help="Inference backend.")
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Apply the law as it stands on this date (default: today).",
+)
 lang_option = click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True, help="Language of texts.")
 
 
@@ -47,9 +55,16 @@ def main() -> None:
 
 @main.command()
 @kb_option
-def check(kb_dir: str | None) -> None:
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Date the checks for dead law and stale facts as of this day.",
+)
+def check(kb_dir: str | None, today) -> None:
     """Validate the knowledge base; every problem as file:line: what — fix."""
-    kb, problems = load(kb_root(kb_dir), strict=False)
+    kb, problems = load(kb_root(kb_dir), strict=False, today=today.date() if today else None)
     for problem in problems:
         click.echo(str(problem))
     errors = sum(p.severity == "error" for p in problems)
@@ -63,9 +78,10 @@ def check(kb_dir: str | None) -> None:
 @main.command()
 @click.argument("module")
 @lang_option
+@as_of_option
 @engine_option
 @kb_option
-def consult_cmd(module: str, lang: str, engine: str | None, kb_dir: str | None) -> None:
+def consult_cmd(module: str, lang: str, as_of, engine: str | None, kb_dir: str | None) -> None:
     """Guided consultation in the terminal."""
     from vagvisare.terminal import run_consultation
 
@@ -76,7 +92,7 @@ def consult_cmd(module: str, lang: str, engine: str | None, kb_dir: str | None) 
         line = sys.stdin.readline()
         return line if line else None
 
-    sys.exit(run_consultation(compiled, lang, read, sys.stdout))
+    sys.exit(run_consultation(compiled, lang, read, sys.stdout, as_of.date() if as_of else None))
 
 
 consult_cmd.name = "consult"
@@ -98,9 +114,10 @@ consult_cmd.name = "consult"
     "--why-not", "why_nots", multiple=True, metavar="FACT=VALUE", help="Also explain why a conclusion was not reached (repeatable)."
 )
 @lang_option
+@as_of_option
 @engine_option
 @kb_option
-def evaluate(module, answer_files, more_files, fmt, why_nots, lang, engine, kb_dir) -> None:
+def evaluate(module, answer_files, more_files, fmt, why_nots, lang, as_of, engine, kb_dir) -> None:
     """Evaluate answers files; one JSON object per file, one per line."""
     ws = _workspace(kb_dir, engine)
     compiled = _module(ws, module)
@@ -108,7 +125,9 @@ def evaluate(module, answer_files, more_files, fmt, why_nots, lang, engine, kb_d
     files = list(answer_files) + list(more_files)
     parsed = [answers_or_exit(ws, name, module) for name in files]  # check every file before printing anything
     for answers in parsed:
-        outcome = consult(compiled, answers, close_unanswered=True)  # a file is a finished set of answers
+        outcome = consult(
+            compiled, answers, close_unanswered=True, as_of=as_of.date() if as_of else None
+        )  # a file is a finished set of answers
         blocked = [(fact, value, why_not(compiled, outcome, fact, value)) for fact, value in questions_asked]
         if fmt == "json":
             data = outcome_json(ws.kb, outcome, lang)

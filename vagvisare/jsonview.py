@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.consultation import Outcome
-from engine.model import ABSENT, DONT_KNOW, DONT_KNOW_WORD, KnowledgeBase
+from engine.model import ABSENT, DONT_KNOW, DONT_KNOW_WORD, KnowledgeBase, is_date
 
 
 def plain(kb: KnowledgeBase, fact: str, value):
@@ -15,12 +15,15 @@ def plain(kb: KnowledgeBase, fact: str, value):
     if isinstance(value, frozenset):
         order = kb.fact_values(fact)
         return sorted(value, key=lambda v: order.index(v) if v in order else len(order))
+    if is_date(value):
+        return value.isoformat()
     return value
 
 
 def outcome_json(kb: KnowledgeBase, outcome: Outcome, lang: str = "sv") -> dict:
     data = {
         "module": outcome.module,
+        "as_of": outcome.as_of.isoformat(),
         "complete": outcome.complete,
         "next_question": outcome.next_question,
         "conclusions": {f: plain(kb, f, v) for f, v in outcome.conclusions.items()},

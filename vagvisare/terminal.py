@@ -6,9 +6,11 @@ stream, exactly as a clinician would type.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import TextIO
 
+from engine.answers import parse_date
 from engine.compiler import CompiledModule
 from engine.consultation import consult
 from engine.model import DONT_KNOW, Question
@@ -34,6 +36,9 @@ def parse_reply(question: Question, reply: str):
         return DONT_KNOW
     if question.type == "boolean":
         return True if text in WORDS["yes"] else False if text in WORDS["no"] else None
+    if question.type == "date":
+        value, error = parse_date(question.id, text)
+        return None if error else value
     if question.type == "number":
         try:
             number = float(text.replace(",", "."))
@@ -56,14 +61,16 @@ def parse_reply(question: Question, reply: str):
     return frozenset(picked)
 
 
-def run_consultation(compiled: CompiledModule, lang: str, read: Callable[[], str | None], out: TextIO) -> int:
+def run_consultation(
+    compiled: CompiledModule, lang: str, read: Callable[[], str | None], out: TextIO, as_of: datetime.date | None = None
+) -> int:
     """Run the interview. `read` returns the next line, or None at end of input. Returns an exit code."""
     kb = compiled.kb
     answers: dict = {}
     order: list[str] = []
     print(f"{compiled.module.title.get(lang)}\n{compiled.module.intro.get(lang)}\n{msg('commands', lang)}\n", file=out)
     while True:
-        outcome = consult(compiled, answers, explore_unknowns=False)
+        outcome = consult(compiled, answers, explore_unknowns=False, as_of=as_of)
         qid = outcome.next_question
         if qid is None:
             break
@@ -92,7 +99,7 @@ def run_consultation(compiled: CompiledModule, lang: str, read: Callable[[], str
             continue
         answers[qid] = value
         order.append(qid)
-    final = consult(compiled, answers)
+    final = consult(compiled, answers, as_of=as_of)
     print("\n" + to_text(outcome_markdown(compiled, final, lang)), file=out)
     return 0
 
@@ -103,6 +110,8 @@ def _print_question(question: Question, number: int, lang: str, out: TextIO) -> 
         print(f"  {msg('bool_hint', lang)}", file=out)
     elif question.type == "number":
         print(f"  {msg('number_hint', lang)}" + (f" ({question.unit})" if question.unit else ""), file=out)
+    elif question.type == "date":
+        print(f"  {msg('date_hint', lang)}", file=out)
     else:
         for i, choice in enumerate(question.choices, 1):
             print(f"  {i}. {choice.label.get(lang)}", file=out)

@@ -6,8 +6,8 @@ build is made of fixed templates, those generated names and numbers we format ou
 every token is checked against a strict pattern before CLIPS sees it. Values arrive as data,
 converted by clipspy, through one deffunction call per step.
 
-A fact is `(vv (id N) (k KIND) (v VALUES…))`, KIND one of str, bool, num, set (sorted codes
-of a multichoice value), nan (a number no comparison holds for), dk (DONT_KNOW) or none
+A fact is `(vv (id N) (k KIND) (v VALUES…))`, KIND one of str, bool, num, date (the day
+number of a date), set (sorted codes of a multichoice value), nan (a number no comparison holds for), dk (DONT_KNOW) or none
 (ABSENT). Each comparison compiles to one pattern whose predicate reproduces
 `engine.conditions.test_value` exactly for the values the engine produces (bool, str, int,
 float, frozenset of str, DONT_KNOW, ABSENT), including Python's `in` treating True as 1,
@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 
 from engine.backends import RuleSpec
 from engine.logic import Firing
-from engine.model import ABSENT, DONT_KNOW, All, Any_, Compare, Condition
+from engine.model import ABSENT, DONT_KNOW, All, Any_, Compare, Condition, is_date
 
 #: A condition whose disjunctive normal form has more terms than this is refused.
 MAX_TERMS = 4096
@@ -95,7 +95,7 @@ class _Codebook:
                     for item in cmp.operand if isinstance(cmp.operand, tuple) else (cmp.operand,):
                         if isinstance(item, str) and item not in self._codes:
                             self._codes[item] = f"s{len(self._codes) + 1}"
-        self.kinds = {k: clips.Symbol(k) for k in ("str", "bool", "num", "nan", "set", "dk", "none")}
+        self.kinds = {k: clips.Symbol(k) for k in ("str", "bool", "num", "date", "nan", "set", "dk", "none")}
         self._symbols = {s: clips.Symbol(c) for s, c in self._codes.items()}
         self._unknown = clips.Symbol("s0")
         self._true, self._false = clips.Symbol("TRUE"), clips.Symbol("FALSE")
@@ -121,6 +121,8 @@ class _Codebook:
             return [number, self.kinds["num"], 1, value if -_INT64 <= value <= _INT64 else float(value)]
         if isinstance(value, float):  # CLIPS would call nan greater than anything; Python calls it nothing
             return [number, self.kinds["nan"], 0] if math.isnan(value) else [number, self.kinds["num"], 1, value]
+        if is_date(value):
+            return [number, self.kinds["date"], 1, value.toordinal()]
         if isinstance(value, frozenset) and all(isinstance(v, str) for v in value):
             members = sorted(value, key=self.order)
             return [number, self.kinds["set"], len(members)] + [self._symbols.get(v, self._unknown) for v in members]
@@ -239,6 +241,8 @@ def _compare(op: str, operand, k: str, v: str, codes: _Codebook) -> str:
             return f"(and (or (eq {k} str) (eq {k} set)) (= (length$ {v}) 1) (eq {first} {codes.code(operand)}))"
         if isinstance(operand, (int, float)):
             return _number_test("=", operand, k, first)
+        if is_date(operand):
+            return _date_test("=", operand, k, first)
         return _NEVER
     if op == "in":  # Python's `in`: equality, where True == 1 and False == 0
         parts = []
@@ -246,7 +250,9 @@ def _compare(op: str, operand, k: str, v: str, codes: _Codebook) -> str:
         if strings:
             parts.append(f"(and (eq {k} str) (member$ {first} (create$ {' '.join(strings)})))")
         for x in operand:
-            if isinstance(x, (bool, int, float)) and not isinstance(x, str):
+            if is_date(x):
+                parts.append(_date_test("=", x, k, first))
+            elif isinstance(x, (bool, int, float)) and not isinstance(x, str):
                 parts.append(_number_test("=", int(x) if isinstance(x, bool) else x, k, first))
                 if x == 1:
                     parts.append(f"(and (eq {k} bool) (eq {first} TRUE))")
@@ -264,7 +270,14 @@ def _compare(op: str, operand, k: str, v: str, codes: _Codebook) -> str:
             return _NEVER
         return f"(and (eq {k} set) {_either([f'(member$ {c} {v})' for c in strings])})"
     symbol = {"greater_than": ">", "less_than": "<", "at_least": ">=", "at_most": "<="}[op]
+    if is_date(operand):
+        return _date_test(symbol, operand, k, first)
     return _number_test(symbol, operand, k, first)
+
+
+def _date_test(symbol: str, operand, k: str, first: str) -> str:
+    """`first <symbol> operand` for a fact of kind date: dates travel as their day numbers."""
+    return f"(and (eq {k} date) ({symbol} {first} {int(operand.toordinal())}))"
 
 
 def _either(parts: list[str]) -> str:
