@@ -9,7 +9,7 @@ after every fact it reads is settled, so a conclusion that several rules can rea
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import networkx as nx
 
@@ -26,10 +26,7 @@ class Index:
     readers: dict[str, tuple[str, ...]]  # fact → rules whose condition reads it
     readers_by_step: dict[str, tuple[tuple[int, tuple[str, ...]], ...]]  # fact → (step, its readers in that step)
     ask_readers: dict[str, tuple[str, ...]]  # fact → questions whose ask_if reads it
-    rule_step: dict[str, int]  # rule → its step
     fact_step: dict[str, int]  # derived fact → the step after which it settles
-    rule_reads: dict[str, dict[str, tuple[Compare, ...]]]  # rule → fact → its comparisons on that fact
-    ask_reads: dict[str, dict[str, tuple[Compare, ...]]]  # question → fact → comparisons of its ask_if
     concludes: dict[str, tuple[str, ...]]  # rule → facts it concludes
     concluded_by: dict[str, tuple[tuple[Rule, object], ...]]  # derived fact → (rule, value) of each rule concluding it
     conclude_value: dict[str, dict[str, object]]  # rule → fact → the value it concludes
@@ -54,7 +51,7 @@ class CompiledModule:
     program: Program
     backend: str
     index: Index
-    blank: object = None  # engine.state.State before any answer (no inputs given), the planner's start
+    blank: object = None  # engine.state.State before any answer, the planner's start (engine.state.prepare)
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -110,9 +107,7 @@ def compile_module(kb: KnowledgeBase, module_id: str, backend: str = DEFAULT_BAC
         backend=backend,
         index=_index(kb, rules, conditions, ask_if, steps, settles, concluders),
     )
-    from engine.state import settle  # engine.state reads CompiledModule: import here, not at the top
-
-    return replace(compiled, blank=settle(compiled, {}))
+    return compiled
 
 
 def _keys(rule: Rule, fact: str, multichoice: bool) -> tuple:
@@ -150,10 +145,7 @@ def _index(
         readers={f: tuple(r) for f, r in readers.items()},
         readers_by_step={f: tuple((i, tuple(r)) for i, r in sorted(steps_.items())) for f, steps_ in by_step.items()},
         ask_readers={f: tuple(q) for f, q in ask_readers.items()},
-        rule_step=rule_step,
         fact_step={f: i for i, facts in enumerate(settles) for f in facts},
-        rule_reads=rule_reads,
-        ask_reads=ask_reads,
         concludes={rid: tuple(dict.fromkeys(f for f, _ in r.conclude)) for rid, r in rules.items()},
         concluded_by={f: tuple((rules[rid], dict(rules[rid].conclude)[f]) for rid in rids) for f, rids in concluders.items()},
         conclude_value={rid: dict(r.conclude) for rid, r in rules.items()},

@@ -26,6 +26,8 @@ from engine.planner import Plan, replay
 class Outcome:
     module: str
     as_of: datetime.date  # the date the law was applied as of
+    kb_version: str  # content hash of the knowledge base (engine.loader.content_hash)
+    module_version: str  # the guide's own version text
     answers: dict  # the answers the interview used, in the order asked
     unused_answers: dict
     complete: bool
@@ -61,6 +63,8 @@ def consult(
     return Outcome(
         module=compiled.module.id,
         as_of=as_of,
+        kb_version=compiled.kb.version,
+        module_version=compiled.module.version,
         answers={f: v for f, v in plan.used.items() if f != AS_OF},
         unused_answers=plan.unused,
         complete=plan.complete,

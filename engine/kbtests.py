@@ -17,9 +17,9 @@ from engine.answers import check_value, parse_answers
 from engine.compiler import CompiledModule
 from engine.conditions import comparisons
 from engine.consultation import Outcome, consult
+from engine.errors import AnswerError
 from engine.logic import T, compare_truth
 from engine.model import TestCase
-from engine.problems import AnswerError
 
 
 @dataclass

@@ -15,10 +15,13 @@ runs the cross-reference checks in `engine.validate`.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import importlib.resources
 from pathlib import Path
 
 from engine.answers import parse_date
 from engine.conditions import parse_condition
+from engine.errors import KnowledgeBaseError
 from engine.model import (
     FACT_TYPES,
     Choice,
@@ -34,14 +37,38 @@ from engine.model import (
     TestCase,
     Text,
 )
-from engine.problems import KnowledgeBaseError, Problem
+from engine.problems import Problem
 from engine.reading import Reader
 from engine.yamlfile import Located, LocatedList, YamlError, read_yaml
 
 
 def default_root() -> Path:
-    """The knowledge base shipped with the project (the repository root)."""
-    return Path(__file__).resolve().parent.parent
+    """The knowledge base shipped with the project.
+
+    In a source checkout (and an editable install) that is the repository root, where
+    advisors edit it; an installed wheel carries the same files as package data under
+    vagvisare/kb/ (see setup.py)."""
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "knowledge_base").is_dir() and (checkout / "rules").is_dir():
+        return checkout
+    return Path(str(importlib.resources.files("vagvisare") / "kb"))
+
+
+def content_hash(root: Path) -> str:
+    """A stable hash of every YAML file of the knowledge base (path and bytes), in hex.
+
+    Every outcome, report and saved consultation carries it, so advice can be traced to
+    the exact rules that gave it."""
+    digest = hashlib.sha256()
+    for top in ("knowledge_base", "rules"):
+        for path in sorted((root / top).rglob("*.yaml")):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            try:
+                digest.update(path.read_bytes())
+            except OSError:
+                pass  # reported by the loader
+            digest.update(b"\0")
+    return digest.hexdigest()
 
 
 def load(root: Path | str | None = None, strict: bool = True, today: datetime.date | None = None) -> tuple[KnowledgeBase, list[Problem]]:
@@ -51,7 +78,7 @@ def load(root: Path | str | None = None, strict: bool = True, today: datetime.da
     from engine.validate import validate  # validate depends on the model only, not on us
 
     root = Path(root) if root else default_root()
-    kb = KnowledgeBase(root=str(root))
+    kb = KnowledgeBase(root=str(root), version=content_hash(root))
     problems: list[Problem] = []
     for path, name in _files(root, problems):
         try:
@@ -173,13 +200,19 @@ def _choices(reader: Reader, m: Located, what: str) -> tuple[Choice, ...]:
     choices = []
     for line, item in reader.items(m, "choices", "choices ('- id: …' with 'label:')"):
         c = reader.mapping(item, f"a choice of {what}", line)
-        if c is None or not reader.keys(c, f"a choice of {what}", ("id", "label"), ()):
+        if c is None or not reader.keys(c, f"a choice of {what}", ("id", "label"), ("exclusive",)):
             continue
         if isinstance(c["id"], bool):
             reader.problem(c.line_of("id"), f"choice id {c['id']!r} of {what} was read as a boolean", "quote it: id: 'yes'")
             continue
         label = reader.text(c, "label", f"choice '{c['id']}' of {what}")
-        choices.append(Choice(str(c["id"]), label or Text("", "")))
+        exclusive = c.get("exclusive", False)
+        if not isinstance(exclusive, bool):
+            reader.problem(c.line_of("exclusive"), f"'exclusive' of choice '{c['id']}' must be true or false", "write 'exclusive: true'")
+            exclusive = False
+        elif exclusive and m.get("type") != "multichoice":
+            reader.problem(c.line_of("exclusive"), f"only choices of a multichoice can be exclusive ({what})", "remove 'exclusive'")
+        choices.append(Choice(str(c["id"]), label or Text("", ""), exclusive))
     return tuple(choices)
 
 
@@ -238,7 +271,7 @@ def _question(reader: Reader, node, line: int, module: str) -> Question | None:
 
 
 def _module(kb: KnowledgeBase, reader: Reader, doc: Located, folder: str) -> None:
-    if not reader.keys(doc, "a module file", ("module", "title", "goals"), ("intro", "conclusions", "inputs")):
+    if not reader.keys(doc, "a module file", ("module", "title", "goals"), ("intro", "conclusions", "inputs", "version")):
         return
     mid = str(doc["module"])
     if mid != folder:
@@ -285,8 +318,9 @@ def _module(kb: KnowledgeBase, reader: Reader, doc: Located, folder: str) -> Non
         title=reader.text(doc, "title", f"module '{mid}'") or Text(mid, mid),
         intro=reader.text(doc, "intro", f"module '{mid}'", required=False) or Text("", ""),
         goals=tuple(str(g) for g in goals),
-        inputs=tuple(str(i) for i in doc.get("inputs") or ()),
+        inputs=tuple(str(i) for _, i in reader.items(doc, "inputs", "facts of other guides")),
         origin=reader.origin(doc, "goals"),
+        version=reader.string(doc, "version", f"module '{mid}'"),
     )
 
 

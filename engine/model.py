@@ -34,6 +34,9 @@ DONT_KNOW = _Marker("DONT_KNOW")
 #: is false) or no rule concluded the derived fact.
 ABSENT = _Marker("ABSENT")
 
+#: A goal that more answers would still decide (a branch of "I don't know" that stays open).
+UNDECIDED = _Marker("UNDECIDED")
+
 #: The spelling of "I don't know" in answers files and forms.
 DONT_KNOW_WORD = "dont_know"
 
@@ -98,10 +101,12 @@ class SourceRef:
 
 @dataclass(frozen=True)
 class Choice:
-    """One allowed value of a choice or multichoice fact, with its label."""
+    """One allowed value of a choice or multichoice fact, with its label. An `exclusive`
+    choice of a multichoice fact (such as 'none') cannot be ticked together with others."""
 
     id: str
     label: Text
+    exclusive: bool = False
 
 
 @dataclass(frozen=True)
@@ -260,6 +265,7 @@ class Module:
     goals: tuple[str, ...]
     inputs: tuple[str, ...]  # facts of other modules this module reads, given with the answers
     origin: Origin
+    version: str = ""  # the advisors' version text of the guide (e.g. the date its rules were last read)
 
 
 @dataclass
@@ -267,6 +273,7 @@ class KnowledgeBase:
     """Everything loaded and validated. Treat as read-only after loading."""
 
     root: str
+    version: str = ""  # sha256 of every YAML file (engine.loader.content_hash): the exact rules behind advice
     sources: dict[str, Source] = field(default_factory=dict)
     modules: dict[str, Module] = field(default_factory=dict)
     questions: dict[str, Question] = field(default_factory=dict)
@@ -283,6 +290,10 @@ class KnowledgeBase:
     def fact_values(self, fact: str) -> tuple[str, ...]:
         decl = self.questions.get(fact) or self.conclusions.get(fact)
         return decl.values if decl else ()
+
+    def exclusive_values(self, fact: str) -> tuple[str, ...]:
+        decl = self.questions.get(fact) or self.conclusions.get(fact)
+        return tuple(c.id for c in decl.choices if c.exclusive) if decl else ()
 
     def module_questions(self, module: str) -> list[Question]:
         return [q for q in self.questions.values() if q.module == module]

@@ -68,15 +68,32 @@ class Plan:
         return not self.open_goals and not self.not_answered
 
 
+def open_readers(compiled: CompiledModule, state: State, fact: str):
+    """Undecided rules with a comparison on `fact` that is still open: the ways an answer moves on."""
+    index, facts, possible, rule_truth = compiled.index, state.facts, state.possible, state.rule_truth
+    for rid in index.readers.get(fact, ()):
+        if rule_truth[rid] is U and any(test(facts, possible) is U for test in index.rule_tests[rid][fact]):
+            yield rid
+
+
+def open_gates(compiled: CompiledModule, state: State, fact: str):
+    """Unsettled questions whose open ask_if reads `fact` through an open comparison."""
+    index, facts, possible = compiled.index, state.facts, state.possible
+    for question in index.ask_readers.get(fact, ()):
+        if question not in facts and any(test(facts, possible) is U for test in index.ask_tests[question][fact]):
+            if ask_if_truth(compiled, state, question) is U:
+                yield question
+
+
 def is_relevant(compiled: CompiledModule, state: State, fact: str, memo: dict) -> bool:
     """Whether `fact` is in `relevant_facts(compiled, state)`, found by walking up from it.
 
     From the fact to the rules and ask_ifs that read it through an open comparison, to
     what those conclude or decide, until an open goal is reached (depth first, stopping at
     the first). `memo` holds facts already found irrelevant in this same state.
+    `engine.relevance` walks the same edges to explain the answer.
     """
-    index, goals = compiled.index, compiled.module.goals
-    facts, possible, rule_truth = state.facts, state.possible, state.rule_truth
+    index, goals, facts = compiled.index, compiled.module.goals, state.facts
     seen: set[str] = set()
 
     def reaches(x: str) -> bool:
@@ -85,15 +102,10 @@ def is_relevant(compiled: CompiledModule, state: State, fact: str, memo: dict) -
         seen.add(x)
         if x in goals:
             return True
-        for rid in index.readers.get(x, ()):
-            if rule_truth[rid] is U and any(test(facts, possible) is U for test in index.rule_tests[rid][x]):
-                if any(reaches(f) for f in index.concludes[rid]):
-                    return True
-        for p in index.ask_readers.get(x, ()):
-            if p not in seen and any(test(facts, possible) is U for test in index.ask_tests[p][x]):
-                if ask_if_truth(compiled, state, p) is U and reaches(p):
-                    return True
-        return False
+        for rid in open_readers(compiled, state, x):
+            if any(reaches(f) for f in index.concludes[rid]):
+                return True
+        return any(reaches(q) for q in open_gates(compiled, state, x))
 
     if reaches(fact):
         return True

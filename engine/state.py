@@ -8,7 +8,7 @@ is decided, and then takes the combined value of the rules that hold.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from engine.compiler import CompiledModule
 from engine.logic import F, T, Truth, U, combine, possible_values, settled_early
@@ -24,6 +24,11 @@ class State:
 
     def is_settled(self, fact: str) -> bool:
         return fact in self.facts
+
+
+def prepare(compiled: CompiledModule) -> CompiledModule:
+    """The compiled module with its blank state worked out once, for every interview to start from."""
+    return replace(compiled, blank=settle(compiled, {}))
 
 
 def settle(compiled: CompiledModule, answers: Mapping[str, object]) -> State:

@@ -13,14 +13,11 @@ from dataclasses import dataclass
 
 from engine.compiler import CompiledModule
 from engine.conditions import around, comparisons
-from engine.model import DONT_KNOW, is_date
+from engine.model import DONT_KNOW, UNDECIDED, is_date
 from engine.planner import Plan, replay
 
 #: At most this many combinations of unknown answers are explored.
 MAX_BRANCHES = 64
-
-#: A goal that a branch leaves undecided (more questions would be needed).
-OPEN = "open"
 
 
 @dataclass(frozen=True)
@@ -68,7 +65,7 @@ def explore(compiled: CompiledModule, plan: Plan) -> Uncertainty:
             work.extend({**assumption, follow_up: v} for v in candidate_values(compiled, follow_up))
             continue
         truncated = truncated or follow_up is not None
-        leaves.append((assumption, {g: result.state.facts.get(g, OPEN) for g in goals}))
+        leaves.append((assumption, {g: result.state.facts.get(g, UNDECIDED) for g in goals}))
     firm, conditional = {}, {}
     influence: dict = {}
     for goal in goals:

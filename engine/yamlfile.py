@@ -2,14 +2,20 @@
 
 PyYAML's safe loader never constructs arbitrary objects, so nothing in a knowledge-base
 file can run as code. Line numbers let every later check say exactly where a problem is.
+
+Hostile files are refused before they can cost much: a file larger than the caller's
+limit, anchors and aliases (`&a`, `*a`: a few hundred bytes of nested aliases expand to
+gigabytes), mapping keys that are lists or mappings, and nesting too deep to read.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
 
+from engine.errors import VagvisareError
 from engine.problems import Problem
 
 
@@ -47,6 +53,8 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Located:
     result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, (list, dict)):
+            raise yaml.constructor.ConstructorError(None, None, "a key must be a plain text, not a list or mapping", key_node.start_mark)
         if key in result:
             # Duplicate keys silently overwrite in plain YAML; an advisor must hear about it.
             raise yaml.constructor.ConstructorError(None, None, f"the key '{key}' appears twice in this mapping", key_node.start_mark)
@@ -66,15 +74,38 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
-class YamlError(Exception):
-    def __init__(self, problem: Problem) -> None:
-        self.problem = problem
-        super().__init__(str(problem))
+class YamlError(VagvisareError):
+    """A file that is not readable, safe YAML; carries one problem naming the file and line."""
+
+    @property
+    def problem(self) -> Problem:
+        return self.problems[0]
 
 
-def parse_yaml(text: str, name: str):
-    """Parse YAML text; raise YamlError naming the file and line on a syntax error."""
+#: A knowledge-base file larger than this is refused (the largest shipped file is ~50 kB).
+MAX_FILE_BYTES = 4_000_000
+
+_MAYBE_ALIAS = re.compile(r"[&*][^\s,\]}]")
+
+
+def _refuse_aliases(text: str, name: str) -> None:
+    """Anchors and aliases are refused: the cheap text test first, the parser's events to be sure."""
+    if not _MAYBE_ALIAS.search(text):
+        return
+    for event in yaml.parse(text, Loader=_LineLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            line = event.start_mark.line + 1
+            raise YamlError(
+                Problem(name, line, "anchors and aliases (& and *) are not allowed here", "write the value out in full where it is needed")
+            )
+
+
+def parse_yaml(text: str, name: str, max_bytes: int = MAX_FILE_BYTES):
+    """Parse YAML text; raise YamlError naming the file and line on a syntax error or a refused file."""
+    if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        raise YamlError(Problem(name, 0, f"the file is larger than {_size(max_bytes)}", "split it or remove what is not needed"))
     try:
+        _refuse_aliases(text, name)
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -89,14 +120,33 @@ def parse_yaml(text: str, name: str):
             )
         ) from None
     except yaml.YAMLError as exc:
-        raise YamlError(Problem(name, 0, f"this is not valid YAML ({exc})", "fix the syntax")) from None
+        raise YamlError(Problem(name, 0, f"this is not valid YAML ({str(exc)[:80]})", "fix the syntax")) from None
+    except RecursionError:
+        raise YamlError(Problem(name, 0, "the file is nested too deeply to read", "flatten the lists and mappings")) from None
 
 
-def read_yaml(path: Path, name: str):
+def read_bytes(path: Path, name: str, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """The text of a file (or of standard input for '-' given as a stream), refusing more than `max_bytes`."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise YamlError(Problem(name, 0, f"cannot read the file ({exc.strerror or exc})", "check the path")) from None
+    return decode(data, name, max_bytes)
+
+
+def decode(data: bytes, name: str, max_bytes: int = MAX_FILE_BYTES) -> str:
+    if len(data) > max_bytes:
+        raise YamlError(Problem(name, 0, f"the file is larger than {_size(max_bytes)}", "split it or remove what is not needed"))
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         raise YamlError(Problem(name, 0, "the file is not UTF-8 text", "save it as UTF-8")) from None
-    except OSError as exc:
-        raise YamlError(Problem(name, 0, f"cannot read the file ({exc.strerror})", "check the path")) from None
-    return parse_yaml(text, name)
+
+
+def _size(n: int) -> str:
+    return f"{n // 1_000_000} MB" if n >= 1_000_000 else f"{n // 1000} kB"
+
+
+def read_yaml(path: Path, name: str, max_bytes: int = MAX_FILE_BYTES):
+    return parse_yaml(read_bytes(path, name, max_bytes), name, max_bytes)

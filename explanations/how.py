@@ -1,8 +1,9 @@
-"""How, why and why-not explanations, built from the trace (never from a backend).
+"""How and why-not explanations, built from the trace (never from a backend).
 
 how(compiled, outcome, fact)          the proof: rules that concluded the fact, down to answers
-why(compiled, state, question)        the open rules that need an answer, toward which goals
 why_not(compiled, outcome, fact, v)   each rule that could have concluded v and where it stopped
+
+Why a question is asked comes from the planner's own relevance (engine.relevance).
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ from dataclasses import dataclass
 from engine.compiler import CompiledModule
 from engine.conditions import comparisons, facts_in
 from engine.consultation import Outcome
-from engine.logic import F, U, compare_truth, truth
+from engine.logic import F, truth
 from engine.model import ABSENT, Compare, Rule
-from engine.planner import open_goals
 from engine.state import State
 
 
@@ -79,49 +79,6 @@ def _step(compiled, outcome, fired, rule: Rule, fact: str, value, depth: int) ->
         else:
             premises.append(Premise(matched_fact, matched_value, matched_fact in compiled.kb.questions))
     return Step(rule, fact, value, tuple(premises))
-
-
-@dataclass(frozen=True)
-class Need:
-    rule: Rule
-    goals: tuple[str, ...]  # the open goals this rule leads to
-
-
-def why(compiled: CompiledModule, state: State, question: str) -> tuple[Need, ...]:
-    """The undecided rules that read `question` (directly or via an open conclusion)."""
-    goals = set(open_goals(compiled, state))
-    needs = []
-    for rid, cond in compiled.conditions.items():
-        if state.rule_truth.get(rid) is not U:
-            continue
-        reads = {c.fact for c in comparisons(cond) if compare_truth(c, state.facts, state.possible) is U}
-        if question in reads or reads & _open_conclusions_fed_by(compiled, state, question):
-            leads = tuple(g for g in compiled.module.goals if g in goals and g in _downstream(compiled, rid))
-            if leads:
-                needs.append(Need(compiled.rules[rid], leads))
-    return tuple(needs)
-
-
-def _downstream(compiled: CompiledModule, rid: str) -> set[str]:
-    """Every conclusion a rule feeds, directly or through other rules."""
-    seen, todo = set(), [f for f, _ in compiled.rules[rid].conclude]
-    while todo:
-        fact = todo.pop()
-        if fact in seen:
-            continue
-        seen.add(fact)
-        for other, cond in compiled.conditions.items():
-            if fact in {c.fact for c in comparisons(cond)}:
-                todo.extend(f for f, _ in compiled.rules[other].conclude)
-    return seen
-
-
-def _open_conclusions_fed_by(compiled: CompiledModule, state: State, question: str) -> set[str]:
-    fed = set()
-    for rid, cond in compiled.conditions.items():
-        if state.rule_truth.get(rid) is U and question in {c.fact for c in comparisons(cond)}:
-            fed |= {f for f in _downstream(compiled, rid) if not state.is_settled(f)}
-    return fed
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "also_gave": ("gav", "gave"),
     "why_question": ("Varför frågar vi detta?", "Why do we ask this?"),
     "needed_by": ("Svaret behövs av regeln", "The answer is needed by the rule"),
+    "answer_changes": ("Svaret kan ännu ändra", "The answer can still change"),
+    "and_more_rules": ("och {n} regler till", "and {n} more rules"),
+    "decides_whether_to_ask": ("Svaret avgör också om vi behöver fråga", "The answer also decides whether we need to ask"),
     "toward": ("för att avgöra", "to decide"),
     "no_rule_needs": ("Ingen öppen regel behöver längre detta svar.", "No open rule needs this answer any more."),
     "why_not": ("Varför inte", "Why not"),
@@ -75,7 +78,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "date_hint": ("Ange ett datum, ÅÅÅÅ-MM-DD", "Enter a date, YYYY-MM-DD"),
     "not_understood": ("Jag förstod inte svaret.", "I did not understand the answer."),
     "nothing_to_undo": ("Det finns inget svar att ångra.", "There is no answer to take back."),
-    "quit": ("Avbrutet. Inga svar sparades.", "Stopped. No answers were saved."),
+    "quit": (
+        "Avbrutet. Inga svar sparades (spara nästa gång med --save FIL).",
+        "Stopped. No answers were saved (next time, save them with --save FILE).",
+    ),
+    "saved_in": (
+        "Dina svar är sparade i {file}. Fortsätt med: vagvisare consult --resume {file}",
+        "Your answers are saved in {file}. Continue with: vagvisare consult --resume {file}",
+    ),
+    "answer_dropped": (
+        "Ett sparat svar på {question} kunde inte användas ({reason}); frågan ställs igen om den behövs.",
+        "A saved answer to {question} could not be used ({reason}); the question is asked again if needed.",
+    ),
     "question": ("Fråga", "Question"),
     "no_help": ("Ingen extra hjälptext för denna fråga.", "No extra help for this question."),
     # the pathway picture and its text alternative

@@ -14,8 +14,9 @@ import markdown as _markdown
 from engine.compiler import CompiledModule
 from engine.conditions import describe
 from engine.consultation import Outcome
-from engine.model import ABSENT, AS_OF, DONT_KNOW, KnowledgeBase, SourceRef, is_date
-from explanations.how import Blocked, How, Need, Step, how, why, why_not
+from engine.model import ABSENT, AS_OF, DONT_KNOW, UNDECIDED, KnowledgeBase, SourceRef, is_date
+from engine.relevance import Why
+from explanations.how import Blocked, How, Step, how, why_not
 from explanations.messages import msg
 
 
@@ -32,7 +33,7 @@ def value_text(kb: KnowledgeBase, fact: str, value, lang: str) -> str:
         order = kb.fact_values(fact)
         ordered = sorted(value, key=lambda v: order.index(v) if v in order else len(order))
         return "; ".join(kb.label(fact, v, lang) for v in ordered)
-    if value == "open":
+    if value is UNDECIDED:
         return msg("open_value", lang)
     return kb.label(fact, value, lang)
 
@@ -109,16 +110,21 @@ def _step_lines(kb: KnowledgeBase, step: Step, lang: str, depth: int, shown: fro
     return lines
 
 
-def why_markdown(compiled: CompiledModule, needs: tuple[Need, ...], lang: str) -> str:
+def why_markdown(compiled: CompiledModule, why: Why, lang: str, limit: int = 3) -> str:
+    """Why a question is asked: the open goals its answer can change, then at most `limit`
+    rules (each with its source) and the questions it decides whether to ask."""
     kb = compiled.kb
-    if not needs:
+    if not why.goals:
         return msg("no_rule_needs", lang)
-    lines = []
-    for need in needs:
-        goals = ", ".join(_escape(fact_text(kb, g, lang)) for g in need.goals)
-        lines.append(
-            f"- {msg('needed_by', lang)} **{_escape(need.rule.title.get(lang))}** {msg('toward', lang)}: {goals} ({cites(kb, need.rule.sources, lang)})"
-        )
+    goals = ", ".join(f"**{_escape(fact_text(kb, g, lang))}**" for g in why.goals)
+    lines = [f"{msg('answer_changes', lang)}: {goals}."]
+    for need in why.rules[:limit]:
+        rule = compiled.rules[need.id]
+        lines.append(f"- {msg('needed_by', lang)} **{_escape(rule.title.get(lang))}** ({cites(kb, rule.sources, lang)})")
+    if len(why.rules) > limit:
+        lines.append(f"- {msg('and_more_rules', lang, n=len(why.rules) - limit)}")
+    for gate in why.gates[:limit]:
+        lines.append(f"- {msg('decides_whether_to_ask', lang)}: {_escape(fact_text(kb, gate.id, lang))}")
     return "\n".join(lines)
 
 
@@ -223,4 +229,4 @@ def to_html(markdown_text: str) -> str:
     return _markdown.markdown(markdown_text, extensions=["sane_lists"])
 
 
-__all__ = ["outcome_markdown", "how_markdown", "why_markdown", "why_not_markdown", "to_html", "to_text", "why", "why_not", "how"]
+__all__ = ["outcome_markdown", "how_markdown", "why_markdown", "why_not_markdown", "to_html", "to_text", "why_not", "how"]

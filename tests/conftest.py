@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from engine.loader import load
-from vagvisare.session import Workspace
+from engine.session import Workspace
 
 TINY = {
     "knowledge_base/sources.yaml": """

@@ -32,7 +32,7 @@ from engine.loader import load
 from engine.logic import truth
 from engine.model import ABSENT, DONT_KNOW, All, Any_, Compare, Origin, Question
 from engine.planner import replay, replay_reference
-from vagvisare.session import Workspace
+from engine.session import Workspace
 
 _KB, _PROBLEMS = load(strict=False)
 MODULES = sorted(_KB.modules)

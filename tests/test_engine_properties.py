@@ -13,7 +13,7 @@ from engine.consultation import consult
 from engine.loader import load
 from engine.model import ABSENT, DONT_KNOW, Question
 from engine.planner import replay
-from vagvisare.jsonview import outcome_json
+from explanations.jsonview import outcome_json
 
 _KB, _ = load(strict=False)
 MODULES = sorted(_KB.modules)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from engine.compiler import compile_module
 from engine.consultation import consult
 from engine.loader import load
+from engine.relevance import Relevance
 from engine.state import settle
-from explanations.how import how, why, why_not
+from explanations.how import how, why_not
 from explanations.render import how_markdown, outcome_markdown, to_html, why_markdown, why_not_markdown
 
 
@@ -44,10 +45,13 @@ def test_how_says_why_the_strictest_value_wins(tiny_kb):
 def test_why_names_the_rules_waiting_for_the_answer(tiny_kb):
     compiled = demo(tiny_kb)
     state = settle(compiled, {"demo.is_software": False, "demo.purpose": "medical"})
-    needs = why(compiled, state, "demo.weight")
-    assert {n.rule.id for n in needs} == {"demo.heavy", "demo.light"}
-    assert all(n.goals == ("demo.verdict",) for n in needs)
-    assert "The answer is needed by the rule **Heavy** to decide: Verdict" in why_markdown(compiled, needs, "en")
+    why = Relevance(compiled, state).why("demo.weight")
+    assert why.goals == ("demo.verdict",)
+    assert {n.id for n in why.rules} == {"demo.heavy", "demo.light"}
+    assert all(n.goals == ("demo.verdict",) for n in why.rules)
+    text = why_markdown(compiled, why, "en")
+    assert text.startswith("The answer can still change: **Verdict**.")
+    assert "The answer is needed by the rule **Heavy** (" in text
 
 
 def test_why_not_names_the_first_failing_condition(tiny_kb):

@@ -169,6 +169,7 @@ def test_a_researcher_can_complete_the_terminal_interview(lang):
     """Typed answers in, a report with ownership, patentability, deadline, routes and next contact out."""
     import io
 
+    from engine.session import Workspace
     from vagvisare.terminal import run_consultation
 
     replies = []
@@ -178,7 +179,8 @@ def test_a_researcher_can_complete_the_terminal_interview(lang):
         answers[nxt] = SCENARIO[nxt]
     lines = iter(replies)
     out = io.StringIO()
-    assert run_consultation(IP, lang, lambda: next(lines, None), out) == 0
+    consultation = Workspace(_KB, []).consultation("ip", lang=lang)
+    assert run_consultation(consultation, lambda: next(lines, None), out) == 0
     report = out.getvalue()
     for fact in ("ip.owner", "ip.patent_possible", "ip.deadline", "ip.protection_routes", "ip.next_contact"):
         assert _KB.conclusions[fact].text.get(lang) in report

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from engine.errors import KnowledgeBaseError
 from engine.loader import load
-from engine.problems import KnowledgeBaseError
 
 RULES = "rules/demo/rules.yaml"
 QUESTIONS = "knowledge_base/questions/demo.yaml"

@@ -1,31 +1,84 @@
 """The `vagvisare` command: check, consult, evaluate and test the knowledge base.
 
-Exit status: 0 success; 1 knowledge-base errors or failing test cases; 2 bad input
-(answers files, options).
+Every command works through the core's public API (engine.session, explanations). Exit
+status: 0 success; 1 knowledge-base errors or failing test cases; 2 bad input (answers
+files, options). Errors are printed as `file:line: what — fix`, never as a traceback.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import sys
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
+from pathlib import Path
 
 import click
+import yaml
 
-from engine.answers import check_value
 from engine.backends import BACKENDS
-from engine.consultation import consult
+from engine.errors import AnswerError, KnowledgeBaseError, VagvisareError
 from engine.kbtests import coverage, run_case, show
 from engine.loader import load
-from engine.problems import did_you_mean
-from explanations.how import why_not
+from engine.problems import Problem, did_you_mean
+from engine.session import Workspace, kb_root
+from explanations.jsonview import outcome_json, why_not_json
 from explanations.render import outcome_markdown, why_not_markdown
-from vagvisare.cliutil import answers_or_exit, workspace_or_exit
+from vagvisare.cliutil import given_outcomes, read_answers
 from vagvisare.graph_cmd import graph
-from vagvisare.jsonview import outcome_json, why_not_json
-from vagvisare.session import Workspace, kb_root
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+class _Main(click.Group):
+    """Prints the core's typed errors (exit 1 for the knowledge base, 2 for input) instead of a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KnowledgeBaseError as exc:
+            _echo_problems(exc)
+            click.echo("The knowledge base has errors; run 'vagvisare check' for the full list.", err=True)
+            ctx.exit(1)
+        except VagvisareError as exc:
+            _echo_problems(exc)
+            ctx.exit(2)
+
+
+def _echo_problems(exc: VagvisareError) -> None:
+    for problem in exc.problems:
+        click.echo(str(problem), err=True)
+
+
+def _date(value: datetime.datetime | None) -> datetime.date | None:
+    return value.date() if value else None
+
+
+def _version_text() -> str:
+    try:
+        text = f"vagvisare {package_version('vagvisare')}"
+    except PackageNotFoundError:
+        text = "vagvisare (not installed)"
+    try:
+        ws = Workspace.open()
+    except VagvisareError:
+        return text + "\nknowledge base: has errors (run 'vagvisare check')"
+    guides = ", ".join(f"{m.id} {m.version}".strip() for m in ws.guides())
+    return f"{text}\nknowledge base {ws.version[:12]} at {ws.kb.root}\nguides: {guides}"
+
+
+def _print_version(ctx: click.Context, _param, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(_version_text())
+        ctx.exit(0)
+
 
 kb_option = click.option("--kb", "kb_dir", metavar="DIR", help="Knowledge-base root (default: the shipped one, or $VAGVISARE_KB).")
-engine_option = click.option("--engine", type=click.Choice(BACKENDS), default=None, help="Inference backend.")
+engine_option = click.option(
+    "--engine", type=click.Choice(BACKENDS), default=None, help="Inference backend (default: clips, or $VAGVISARE_ENGINE)."
+)
+lang_option = click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True, help="Language of texts.")
 as_of_option = click.option(
     "--as-of",
     "as_of",
@@ -34,37 +87,46 @@ as_of_option = click.option(
     metavar="YYYY-MM-DD",
     help="Apply the law as it stands on this date (default: today).",
 )
-lang_option = click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True, help="Language of texts.")
+with_option = click.option(
+    "--with",
+    "with_files",
+    multiple=True,
+    metavar="FILE",
+    help="Answers file of another guide whose results this guide reads (e.g. mdr and ip answers for pathway). Repeatable.",
+)
 
 
-def _workspace(kb_dir: str | None, engine: str | None) -> Workspace:
-    return workspace_or_exit(kb_dir, engine)
+@click.group(cls=_Main, context_settings=CONTEXT, invoke_without_command=True)
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version, help="Show the version and exit.")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Vägvisare: first-line guidance on IP, the MDR, the IVDR, funding and commercialisation.
+
+    Start a guide with `vagvisare consult MODULE`; `vagvisare COMMAND -h` explains a command.
+    """
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+        try:
+            ws = Workspace.open()
+            click.echo("\nGuides (MODULE):")
+            for module in ws.guides():
+                click.echo(f"  {module.id:<16} {module.title.get('en')}")
+        except VagvisareError:
+            click.echo("\nThe knowledge base has errors; run 'vagvisare check'.")
 
 
-def _module(ws: Workspace, module: str):
-    if module not in ws.kb.modules:
-        click.echo(f"unknown module '{module}' — choose one of: {', '.join(ws.kb.modules)}", err=True)
-        sys.exit(2)
-    return ws.module(module)
-
-
-@click.group()
-def main() -> None:
-    """Vägvisare: first-line guidance on IP, the MDR and commercialisation."""
-
-
-@main.command()
+@main.command(context_settings=CONTEXT)
 @kb_option
 @click.option(
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
     metavar="YYYY-MM-DD",
-    help="Date the checks for dead law and stale facts as of this day.",
+    help="Check for dead law and stale facts as of this day.",
 )
 def check(kb_dir: str | None, today) -> None:
     """Validate the knowledge base; every problem as file:line: what — fix."""
-    kb, problems = load(kb_root(kb_dir), strict=False, today=today.date() if today else None)
+    kb, problems = load(kb_root(kb_dir), strict=False, today=_date(today))
     for problem in problems:
         click.echo(str(problem))
     errors = sum(p.severity == "error" for p in problems)
@@ -75,30 +137,39 @@ def check(kb_dir: str | None, today) -> None:
     sys.exit(1 if errors else 0)
 
 
-@main.command()
-@click.argument("module")
+@main.command("consult", context_settings=CONTEXT)
+@click.argument("module", required=False)
 @lang_option
 @as_of_option
+@with_option
+@click.option("--save", "save_file", metavar="FILE", help="Write the answers to FILE after every answer (an answers file).")
+@click.option("--resume", "resume_file", metavar="FILE", help="Continue from an answers file (and keep saving to it).")
 @engine_option
 @kb_option
-def consult_cmd(module: str, lang: str, as_of, engine: str | None, kb_dir: str | None) -> None:
-    """Guided consultation in the terminal."""
+def consult_cmd(module, lang, as_of, with_files, save_file, resume_file, engine, kb_dir) -> None:
+    """Guided consultation in the terminal (MODULE: mdr, ip, pathway, …)."""
     from vagvisare.terminal import run_consultation
 
-    ws = _workspace(kb_dir, engine)
-    compiled = _module(ws, module)
+    ws = Workspace.open(kb_dir, engine)
+    answers = read_answers(resume_file) if resume_file else {}
+    if module is None:
+        if not resume_file:
+            raise AnswerError(Problem("MODULE", 0, "name the guide to start", f"choose one of: {', '.join(ws.kb.modules)}"))
+        module = ws.module_of_answers(answers, resume_file)
+    given = given_outcomes(ws, with_files, _date(as_of))
+    consultation = ws.consultation(module, lang=lang, as_of=_date(as_of), given=given)
+    if answers:
+        consultation.resume(answers, resume_file)
+    save = Path(save_file or resume_file) if (save_file or resume_file) else None
 
     def read() -> str | None:
         line = sys.stdin.readline()
         return line if line else None
 
-    sys.exit(run_consultation(compiled, lang, read, sys.stdout, as_of.date() if as_of else None))
+    sys.exit(run_consultation(consultation, read, sys.stdout, save))
 
 
-consult_cmd.name = "consult"
-
-
-@main.command()
+@main.command(context_settings=CONTEXT)
 @click.argument("module")
 @click.option(
     "--answers",
@@ -106,7 +177,7 @@ consult_cmd.name = "consult"
     multiple=True,
     required=True,
     metavar="FILE",
-    help="YAML mapping of fact id → value (repeatable; one result per file).",
+    help="YAML mapping of fact id → value; '-' reads standard input (repeatable; one result per file).",
 )
 @click.argument("more_files", nargs=-1, metavar="[FILE ...]")
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="json", show_default=True)
@@ -115,20 +186,22 @@ consult_cmd.name = "consult"
 )
 @lang_option
 @as_of_option
+@with_option
 @engine_option
 @kb_option
-def evaluate(module, answer_files, more_files, fmt, why_nots, lang, as_of, engine, kb_dir) -> None:
+def evaluate(module, answer_files, more_files, fmt, why_nots, lang, as_of, with_files, engine, kb_dir) -> None:
     """Evaluate answers files; one JSON object per file, one per line."""
-    ws = _workspace(kb_dir, engine)
-    compiled = _module(ws, module)
-    questions_asked = [_why_not_target(ws, compiled, text) for text in why_nots]
+    ws = Workspace.open(kb_dir, engine)
+    compiled = ws.module(module)
+    targets = [_why_not_target(ws, module, text) for text in why_nots]
+    given = given_outcomes(ws, with_files, _date(as_of))
     files = list(answer_files) + list(more_files)
-    parsed = [answers_or_exit(ws, name, module) for name in files]  # check every file before printing anything
-    for answers in parsed:
-        outcome = consult(
-            compiled, answers, close_unanswered=True, as_of=as_of.date() if as_of else None
-        )  # a file is a finished set of answers
-        blocked = [(fact, value, why_not(compiled, outcome, fact, value)) for fact, value in questions_asked]
+    parsed = [(name, read_answers(name)) for name in files]
+    outcomes = [ws.evaluate(module, raw, as_of=_date(as_of), given=given, name=name) for name, raw in parsed]  # check all first
+    from explanations.how import why_not
+
+    for outcome in outcomes:
+        blocked = [(fact, value, why_not(compiled, outcome, fact, value)) for fact, value in targets]
         if fmt == "json":
             data = outcome_json(ws.kb, outcome, lang)
             if blocked:
@@ -140,43 +213,42 @@ def evaluate(module, answer_files, more_files, fmt, why_nots, lang, as_of, engin
                 click.echo(why_not_markdown(compiled, b, fact, value, lang) + "\n")
 
 
-def _why_not_target(ws: Workspace, compiled, text: str):
-    """Parse FACT=VALUE for --why-not; exit 2 with a hint when it names no conclusion value."""
+def _why_not_target(ws: Workspace, module: str, text: str):
+    """Parse FACT=VALUE for --why-not; an AnswerError with a hint when it names no conclusion value."""
+    from engine.answers import check_value
+
+    compiled = ws.module(module)
     fact, _, raw = text.partition("=")
     if fact not in compiled.concluders:
         hint = did_you_mean(fact, compiled.concluders) or f"choose one of: {', '.join(compiled.concluders)}"
-        click.echo(f"--why-not: '{fact}' is not a conclusion of module '{compiled.module.id}' — {hint}", err=True)
-        sys.exit(2)
+        raise AnswerError(Problem("--why-not", 0, f"'{fact}' is not a conclusion of module '{module}'", hint))
     raw_value = raw if raw in ws.kb.fact_values(fact) else _yaml_scalar(raw)  # 'yes' as a choice, not a boolean
     value, error = check_value(ws.kb, fact, raw_value)
     if error:
-        click.echo(f"--why-not: {error}", err=True)
-        sys.exit(2)
+        raise AnswerError(Problem("--why-not", 0, *error.split(" — ", 1)))
     return fact, value
 
 
 def _yaml_scalar(raw: str):
     """'true' → True, '[a, b]' → list, 'IIa' → 'IIa': read the value as YAML would, safely."""
-    import yaml
-
     try:
         return yaml.safe_load(raw)
     except yaml.YAMLError:
         return raw
 
 
-@main.command("test")
+@main.command("test", context_settings=CONTEXT)
 @click.argument("module", required=False)
 @click.option("--coverage", "show_coverage", is_flag=True, help="List rules and conditions that no case exercises.")
 @engine_option
 @kb_option
 def test_cmd(module: str | None, show_coverage: bool, engine: str | None, kb_dir: str | None) -> None:
     """Run the knowledge base's YAML test cases."""
-    ws = _workspace(kb_dir, engine)
+    ws = Workspace.open(kb_dir, engine)
     modules = [module] if module else list(ws.kb.modules)
     failed = total = 0
     for mid in modules:
-        compiled = _module(ws, mid)
+        compiled = ws.module(mid)
         results = [run_case(compiled, case) for case in ws.kb.tests if case.module == mid]
         for result in results:
             total += 1

@@ -1,40 +1,39 @@
-"""What every command does the same way: open the knowledge base, read an answers file.
+"""What every command does the same way: read answers files safely, take other guides' results.
 
-Problems are printed as `file:line: what — fix` and end the command with the documented
-exit status (1 for knowledge-base errors, 2 for bad input), never with a traceback.
+Reading is the CLI's job (the core does no IO); checking is the core's. Errors travel as
+`engine.errors.VagvisareError` and are printed by `vagvisare.cli`, never as a traceback.
 """
 
 from __future__ import annotations
 
+import datetime
 import sys
 from pathlib import Path
 
-import click
+from engine.answers import MAX_ANSWERS_BYTES
+from engine.consultation import Outcome
+from engine.session import Workspace
+from engine.yamlfile import decode, parse_yaml, read_bytes
 
-from engine.answers import parse_answers
-from engine.problems import AnswerError, KnowledgeBaseError
-from engine.yamlfile import YamlError, read_yaml
-from vagvisare.session import Workspace, open_workspace
-
-
-def workspace_or_exit(kb_dir: str | None, engine: str | None = None) -> Workspace:
-    try:
-        return open_workspace(kb_dir, engine)
-    except KnowledgeBaseError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        click.echo("The knowledge base has errors; run 'vagvisare check' for the full list.", err=True)
-        sys.exit(1)
+STDIN = "-"
 
 
-def answers_or_exit(ws: Workspace, name: str, module: str) -> dict:
-    """The validated answers of one answers file; exit 2 naming file and line if it is wrong."""
-    try:
-        raw = read_yaml(Path(name), name)
-        return parse_answers(ws.kb, raw if raw is not None else {}, name, module)
-    except YamlError as exc:
-        click.echo(str(exc.problem), err=True)
-    except AnswerError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-    sys.exit(2)
+def read_answers(name: str):
+    """The raw mapping of an answers file ('-' for standard input), within the limits for untrusted input."""
+    if name == STDIN:
+        text = decode(sys.stdin.buffer.read(MAX_ANSWERS_BYTES + 1), "<stdin>", MAX_ANSWERS_BYTES)
+        name = "<stdin>"
+    else:
+        text = read_bytes(Path(name), name, MAX_ANSWERS_BYTES)
+    raw = parse_yaml(text, name, MAX_ANSWERS_BYTES)
+    return {} if raw is None else raw
+
+
+def given_outcomes(ws: Workspace, files: tuple[str, ...], as_of: datetime.date | None) -> list[Outcome]:
+    """The outcomes of other guides' answers files (`--with`), each guide found from its question ids."""
+    outcomes = []
+    for name in files:
+        raw = read_answers(name)
+        module = ws.module_of_answers(raw, name)
+        outcomes.append(ws.evaluate(module, raw, as_of=as_of, name=name, explore_unknowns=False))
+    return outcomes

@@ -1,20 +1,25 @@
 """The guided consultation in a terminal: one question at a time, with why/back/help/quit.
 
-Input and output are passed in (not read from globals) so tests can drive it through a
-stream, exactly as a clinician would type.
+It drives an `engine.session.Consultation` and nothing else. Input and output are passed
+in (not read from globals) so tests can drive it through a stream, exactly as a clinician
+would type. With a save file, the answers are written after every answer, so quitting (or
+a lost connection) never loses them.
 """
 
 from __future__ import annotations
 
-import datetime
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
+import yaml
+
 from engine.answers import parse_date
-from engine.compiler import CompiledModule
-from engine.consultation import consult
-from engine.model import DONT_KNOW, Question
-from explanations.how import why
+from engine.errors import AnswerError
+from engine.model import DONT_KNOW_WORD, Question
+from engine.session import Consultation
+from explanations.jsonview import plain
 from explanations.messages import msg
 from explanations.render import outcome_markdown, to_text, why_markdown
 
@@ -30,19 +35,21 @@ WORDS = {
 
 
 def parse_reply(question: Question, reply: str):
-    """The value a typed reply stands for, or None if it cannot be understood."""
+    """The raw answer a typed reply stands for (as an answers file would hold it), or None."""
     text = reply.strip().lower()
     if text in WORDS["dont_know"]:
-        return DONT_KNOW
+        return DONT_KNOW_WORD
     if question.type == "boolean":
         return True if text in WORDS["yes"] else False if text in WORDS["no"] else None
     if question.type == "date":
         value, error = parse_date(question.id, text)
-        return None if error else value
+        return None if error else value.isoformat()
     if question.type == "number":
         try:
             number = float(text.replace(",", "."))
         except ValueError:
+            return None
+        if number != number or number in (float("inf"), float("-inf")):
             return None
         return int(number) if number.is_integer() else number
     values = question.values
@@ -58,49 +65,62 @@ def parse_reply(question: Question, reply: str):
         return None
     if question.type == "choice":
         return picked[0] if len(picked) == 1 else None
-    return frozenset(picked)
+    return list(dict.fromkeys(picked))
 
 
-def run_consultation(
-    compiled: CompiledModule, lang: str, read: Callable[[], str | None], out: TextIO, as_of: datetime.date | None = None
-) -> int:
+def save_answers(consultation: Consultation, path: Path) -> None:
+    """Write the answers as an answers file, atomically (a crash leaves the old file or the new)."""
+    kb = consultation.kb
+    data = {q: plain(kb, q, v) for q, v in consultation.answers.items()}
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True) if data else "{}\n"
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(f"# Vägvisare: answers to the guide '{consultation.module_id}'\n" + text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def run_consultation(consultation: Consultation, read: Callable[[], str | None], out: TextIO, save: Path | None = None) -> int:
     """Run the interview. `read` returns the next line, or None at end of input. Returns an exit code."""
-    kb = compiled.kb
-    answers: dict = {}
-    order: list[str] = []
-    print(f"{compiled.module.title.get(lang)}\n{compiled.module.intro.get(lang)}\n{msg('commands', lang)}\n", file=out)
+    lang = consultation.lang
+    module = consultation.compiled.module
+    print(f"{module.title.get(lang)}\n{module.intro.get(lang)}\n{msg('commands', lang)}\n", file=out)
+    for question, reason in consultation.dropped:
+        print(msg("answer_dropped", lang, question=question, reason=reason), file=out)
     while True:
-        outcome = consult(compiled, answers, explore_unknowns=False, as_of=as_of)
-        qid = outcome.next_question
-        if qid is None:
+        question = consultation.next_question
+        if question is None:
             break
-        question = kb.questions[qid]
-        _print_question(question, len(order) + 1, lang, out)
+        _print_question(question, len(consultation.answers) + 1, lang, out)
         reply = read()
         if reply is None or reply.strip().lower() in WORDS["quit"]:
-            print(msg("quit", lang), file=out)
+            print(msg("saved_in", lang, file=save) if save else msg("quit", lang), file=out)
             return 1 if reply is None else 0  # quitting is a choice; input that ends mid-way is not
         word = reply.strip().lower()
         if word in WORDS["why"]:
-            print(to_text(why_markdown(compiled, why(compiled, outcome.plan.state, qid), lang)) + "\n", file=out)
+            print(to_text(why_markdown(consultation.compiled, consultation.why(question.id), lang)) + "\n", file=out)
             continue
         if word in WORDS["help"]:
             _print_help(question, lang, out)
             continue
         if word in WORDS["back"]:
-            if not order:
+            if consultation.back() is None:
                 print(msg("nothing_to_undo", lang), file=out)
-            else:
-                answers.pop(order.pop())
+            elif save:
+                save_answers(consultation, save)
             continue
         value = parse_reply(question, reply)
         if value is None:
             print(msg("not_understood", lang), file=out)
             continue
-        answers[qid] = value
-        order.append(qid)
-    final = consult(compiled, answers, as_of=as_of)
-    print("\n" + to_text(outcome_markdown(compiled, final, lang)), file=out)
+        try:
+            consultation.answer(question.id, value)
+        except AnswerError as exc:  # e.g. 'none' ticked with other choices
+            print(f"{exc.message} — {exc.fix}" if exc.fix else exc.message, file=out)
+            continue
+        if save:
+            save_answers(consultation, save)
+    print("\n" + to_text(outcome_markdown(consultation.compiled, consultation.outcome(), lang)), file=out)
+    if save:
+        print(msg("saved_in", lang, file=save), file=out)
     return 0
 
 
@@ -126,4 +146,4 @@ def _print_help(question: Question, lang: str, out: TextIO) -> None:
     print(msg("commands", lang) + "\n", file=out)
 
 
-__all__ = ["run_consultation", "parse_reply"]
+__all__ = ["run_consultation", "parse_reply", "save_answers"]

@@ -1,17 +1,18 @@
-"""Turn an Outcome into plain JSON-ready data (the `--format json` contract)."""
+"""Turn an Outcome into plain JSON-ready data: the contract of `vagvisare evaluate --format json`
+and of the web API's `POST /api/v1/evaluate`, kept in one place so both stay the same."""
 
 from __future__ import annotations
 
 from engine.consultation import Outcome
-from engine.model import ABSENT, DONT_KNOW, DONT_KNOW_WORD, KnowledgeBase, is_date
+from engine.model import ABSENT, DONT_KNOW, DONT_KNOW_WORD, UNDECIDED, KnowledgeBase, is_date
 
 
 def plain(kb: KnowledgeBase, fact: str, value):
     """A fact value as JSON: lists in the declared order of choices, dont_know as a word."""
     if value is DONT_KNOW:
         return DONT_KNOW_WORD
-    if value is ABSENT:
-        return None
+    if value is ABSENT or value is UNDECIDED:
+        return None  # not applicable, or (in a branch of "I don't know") still undecided
     if isinstance(value, frozenset):
         order = kb.fact_values(fact)
         return sorted(value, key=lambda v: order.index(v) if v in order else len(order))
@@ -24,6 +25,8 @@ def outcome_json(kb: KnowledgeBase, outcome: Outcome, lang: str = "sv") -> dict:
     data = {
         "module": outcome.module,
         "as_of": outcome.as_of.isoformat(),
+        "kb_version": outcome.kb_version,
+        "module_version": outcome.module_version,
         "complete": outcome.complete,
         "next_question": outcome.next_question,
         "conclusions": {f: plain(kb, f, v) for f, v in outcome.conclusions.items()},
