@@ -256,7 +256,20 @@ def _actor(reader: Reader, node, line: int) -> Actor | None:
 
 def _instrument(reader: Reader, node, line: int) -> Instrument | None:
     m = reader.mapping(node, "an instrument", line)
-    required = ("id", "label", "applicants", "who_may_apply", "trl", "amount", "co_funding", "rhythm", "year", "as_of", "sources", "confirmed")
+    required = (
+        "id",
+        "label",
+        "applicants",
+        "who_may_apply",
+        "trl",
+        "amount",
+        "co_funding",
+        "rhythm",
+        "year",
+        "as_of",
+        "sources",
+        "confirmed",
+    )
     if m is None or not reader.keys(m, "an instrument", required[:-3] + ("sources", "confirmed"), ("offered_by", "as_of", "unconfirmed")):
         return None
     what = f"instrument '{m['id']}'"
