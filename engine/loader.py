@@ -326,7 +326,7 @@ def _module(kb: KnowledgeBase, reader: Reader, doc: Located, folder: str) -> Non
 
 def _rule(reader: Reader, node, line: int, module: str) -> Rule | None:
     m = reader.mapping(node, "a rule", line)
-    if m is None or not reader.keys(m, "a rule", ("id", "title", "when", "then", "because", "sources"), ("priority",)):
+    if m is None or not reader.keys(m, "a rule", ("id", "title", "when", "then", "because", "sources"), ("priority", "note_for_advisors")):
         return None
     rid = str(m["id"])
     what = f"rule '{rid}'"
@@ -353,6 +353,16 @@ def _rule(reader: Reader, node, line: int, module: str) -> Rule | None:
     if isinstance(priority, bool) or not isinstance(priority, int):
         reader.problem(m.line_of("priority"), f"priority of {what} must be a whole number", "write e.g. 'priority: 10'")
         priority = 0
+    note = m.get("note_for_advisors", "")
+    if not isinstance(note, str) or ("note_for_advisors" in m and not note.strip()):
+        reader.problem(
+            m.line_of("note_for_advisors"),
+            f"'note_for_advisors' of {what} must be a plain text",
+            "write one line of text for advisors (it is never shown to users), or remove the key",
+        )
+        note = ""
+    elif note.strip():
+        reader.problem(m.line_of("note_for_advisors"), f"note for advisors on {what}: {note.strip()}", "", "note")
     if when is None or then is None:
         return None
     return Rule(
@@ -366,6 +376,7 @@ def _rule(reader: Reader, node, line: int, module: str) -> Rule | None:
         sources=sources,
         priority=priority,
         origin=Origin(reader.name, m.line),
+        note_for_advisors=note.strip(),
     )
 
 

@@ -236,6 +236,9 @@ class Rule:
     sources: tuple[SourceRef, ...]
     priority: int
     origin: Origin
+    #: An author's remark for advisors ("section not read", "to be checked"); `vagvisare check`
+    #: lists it, and it never reaches users (not in explanations, reports or the trace).
+    note_for_advisors: str = ""
 
 
 @dataclass(frozen=True)

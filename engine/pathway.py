@@ -16,6 +16,8 @@ conclusions that name stages, actors and instruments.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +40,12 @@ NAMED_CHOICES = {
     "pathway.next_stages": "stage",
     "pathway.contact": "actor",
     "pathway.funding_fit": "instrument",
+    "pathway.funding_unconfirmed": "instrument",
 }
+
+#: `vagvisare check` warns when an instrument's figures were read longer ago than this.
+STALE_MONTHS = 18
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -81,7 +88,7 @@ class Actor:
     cost: Text
     supports: tuple[Support, ...]
     sources: tuple[SourceRef, ...]
-    read: str
+    as_of: str  # the date the description was read, YYYY-MM-DD
     confirmed: bool
     unconfirmed: Text | None
     origin: Origin
@@ -98,9 +105,11 @@ class Instrument:
     amount: Text
     co_funding: Text
     rhythm: Text
-    year: int
+    year: int  # the year of the call or page the figures come from
+    as_of: str  # the date the figures were read, YYYY-MM-DD; shown to users as "figures as of"
     sources: tuple[SourceRef, ...]
     confirmed: bool
+    unconfirmed: Text | None
     origin: Origin
 
 
@@ -197,9 +206,25 @@ def _confirmed(reader: Reader, m: Located, what: str) -> bool:
     return value
 
 
+def _as_of(reader: Reader, m: Located, what: str) -> str:
+    """The required `as_of: 'YYYY-MM-DD'`: the date the facts were read."""
+    if "as_of" not in m:
+        reader.problem(m.line, f"{what} does not say when its facts were read", "add as_of: 'YYYY-MM-DD' (the date you read the source)")
+        return ""
+    value = str(m["as_of"])
+    try:
+        if not _DATE.match(value):
+            raise ValueError
+        dt.date.fromisoformat(value)
+    except ValueError:
+        reader.problem(m.line_of("as_of"), f"'as_of' of {what} must be a date", "write it quoted as 'YYYY-MM-DD', e.g. as_of: '2026-12-01'")
+        return ""
+    return value
+
+
 def _actor(reader: Reader, node, line: int) -> Actor | None:
     m = reader.mapping(node, "an actor", line)
-    required = ("id", "label", "kind", "offers", "for_whom", "cost", "supports", "sources", "read", "confirmed")
+    required = ("id", "label", "kind", "offers", "for_whom", "cost", "supports", "sources", "as_of", "confirmed")
     if m is None or not reader.keys(m, "an actor", required[:2], required[2:] + ("unconfirmed",)):
         return None
     aid = str(m["id"])
@@ -211,8 +236,7 @@ def _actor(reader: Reader, node, line: int) -> Actor | None:
     unconfirmed = reader.text(m, "unconfirmed", what, required=False)
     if not confirmed and unconfirmed is None:
         reader.problem(m.line, f"{what} is not confirmed but does not say what is unsure", "add 'unconfirmed:' with sv and en texts")
-    if "read" not in m:
-        reader.problem(m.line, f"{what} does not say when its facts were read", "add read: 'YYYY-MM-DD'")
+    as_of = _as_of(reader, m, what)
     supports = [_support(reader, item, sline, aid) for sline, item in reader.items(m, "supports", "stages")]
     return Actor(
         id=aid,
@@ -223,7 +247,7 @@ def _actor(reader: Reader, node, line: int) -> Actor | None:
         cost=reader.text(m, "cost", what) or Text("", ""),
         supports=tuple(s for s in supports if s),
         sources=reader.source_refs(m, "sources", what),
-        read=str(m.get("read", "")),
+        as_of=as_of,
         confirmed=confirmed,
         unconfirmed=unconfirmed,
         origin=reader.origin(m),
@@ -232,10 +256,28 @@ def _actor(reader: Reader, node, line: int) -> Actor | None:
 
 def _instrument(reader: Reader, node, line: int) -> Instrument | None:
     m = reader.mapping(node, "an instrument", line)
-    required = ("id", "label", "applicants", "who_may_apply", "trl", "amount", "co_funding", "rhythm", "year", "sources", "confirmed")
-    if m is None or not reader.keys(m, "an instrument", required, ("offered_by",)):
+    required = (
+        "id",
+        "label",
+        "applicants",
+        "who_may_apply",
+        "trl",
+        "amount",
+        "co_funding",
+        "rhythm",
+        "year",
+        "as_of",
+        "sources",
+        "confirmed",
+    )
+    if m is None or not reader.keys(m, "an instrument", required[:-3] + ("sources", "confirmed"), ("offered_by", "as_of", "unconfirmed")):
         return None
     what = f"instrument '{m['id']}'"
+    as_of = _as_of(reader, m, what)
+    confirmed = _confirmed(reader, m, what)
+    unconfirmed = reader.text(m, "unconfirmed", what, required=False)
+    if not confirmed and unconfirmed is None:
+        reader.problem(m.line, f"{what} is not confirmed but does not say what is unsure", "add 'unconfirmed:' with sv and en texts")
     trl = m["trl"]
     if not (isinstance(trl, list) and len(trl) == 2 and all(isinstance(t, int) and 1 <= t <= 9 for t in trl) and trl[0] <= trl[1]):
         reader.problem(m.line_of("trl"), f"'trl' of {what} must be [lowest, highest] between 1 and 9", "write e.g. trl: [3, 6]")
@@ -261,8 +303,10 @@ def _instrument(reader: Reader, node, line: int) -> Instrument | None:
         co_funding=reader.text(m, "co_funding", what) or Text("", ""),
         rhythm=reader.text(m, "rhythm", what) or Text("", ""),
         year=year,
+        as_of=as_of,
         sources=reader.source_refs(m, "sources", what),
-        confirmed=_confirmed(reader, m, what),
+        confirmed=confirmed,
+        unconfirmed=unconfirmed,
         origin=reader.origin(m),
     )
 
@@ -331,8 +375,15 @@ def highlight_path(graph: nx.DiGraph, current: str, targets: list[str]) -> list[
 # --- checks ----------------------------------------------------------------------------
 
 
-def check_pathway(pathway: Pathway, kb: KnowledgeBase | None = None) -> list[Problem]:
+def months_between(earlier: str, later: dt.date) -> int:
+    """Whole months from the date `earlier` (YYYY-MM-DD) to `later`."""
+    start = dt.date.fromisoformat(earlier)
+    return (later.year - start.year) * 12 + later.month - start.month - (later.day < start.day)
+
+
+def check_pathway(pathway: Pathway, kb: KnowledgeBase | None = None, today: dt.date | None = None) -> list[Problem]:
     problems: list[Problem] = []
+    today = today or dt.date.today()
 
     def report(origin: Origin, message: str, fix: str = "", severity: str = "error") -> None:
         problems.append(Problem(origin.file, origin.line, message, fix, severity))
@@ -370,6 +421,20 @@ def check_pathway(pathway: Pathway, kb: KnowledgeBase | None = None) -> list[Pro
             )
         if not inst.sources:
             report(inst.origin, f"instrument '{inst.id}' has no source", "add a source")
+        if inst.as_of and months_between(inst.as_of, today) > STALE_MONTHS:
+            report(
+                inst.origin,
+                f"the figures of instrument '{inst.id}' were read on {inst.as_of}, more than {STALE_MONTHS} months ago",
+                "read the current call and update the figures and 'as_of', or set 'confirmed: false'",
+                "warning",
+            )
+        if inst.confirmed and inst.as_of and months_between(f"{inst.year}-12-31", dt.date.fromisoformat(inst.as_of)) > STALE_MONTHS:
+            report(
+                inst.origin,
+                f"instrument '{inst.id}' is confirmed but its figures are from {inst.year}, more than {STALE_MONTHS} months before they were read",
+                "find the current call and update 'year', or set 'confirmed: false' with 'unconfirmed:'",
+                "warning",
+            )
     graph = build_graph(pathway)
     stages = stage_graph(graph)
     if not nx.is_directed_acyclic_graph(stages):
@@ -413,6 +478,15 @@ def _check_against_kb(pathway: Pathway, kb: KnowledgeBase) -> list[Problem]:
             check_condition(support.applies_if, support.origin, f"actor '{actor.id}' → '{support.stage}'")
     for inst in pathway.instruments:
         check_refs(inst.sources, inst.origin, f"instrument '{inst.id}'")
+    unconfirmed = {i.id for i in pathway.instruments if not i.confirmed}
+    for rule in kb.rules.values():
+        fit = dict(rule.conclude).get("pathway.funding_fit")
+        for inst in sorted(set(fit or ()) & unconfirmed):
+            report(
+                rule.origin,
+                f"rule '{rule.id}' recommends instrument '{inst}' as a fit, but the instrument is not confirmed",
+                "conclude it under 'pathway.funding_unconfirmed' instead, or confirm the instrument",
+            )
     for edge in pathway.edges:
         check_condition(edge.applies_if, edge.origin, f"edge {edge.source} → {edge.target}")
     known = {

@@ -98,7 +98,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pathway_amount": ("Belopp", "Amount"),
     "pathway_co_funding": ("Medfinansiering", "Co-funding"),
     "pathway_rhythm": ("Utlysningar", "Calls"),
-    "pathway_figures_read": ("uppgifterna lästa", "figures read"),
+    "pathway_figures_as_of": ("uppgifter per", "figures as of"),
     "pathway_title": (
         "Vägen från idé till nytta – innovationsstöd i Norrbotten och Västerbotten",
         "The road from idea to use – innovation support in Norrbotten and Västerbotten",
@@ -130,7 +130,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pathway_for_whom": ("För", "For"),
     "pathway_cost": ("Kostnad", "Cost"),
     "pathway_source": ("Källa", "Source"),
-    "pathway_read": ("lästa", "read"),
+    "pathway_as_of": ("uppgifter per", "as of"),
     "pathway_unconfirmed": ("Inte bekräftat", "Not confirmed"),
     "pathway_contact_list": ("Aktörer att kontakta", "Actors to contact"),
 }

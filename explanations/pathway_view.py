@@ -381,7 +381,7 @@ def render_markdown(pathway: Pathway, graph: nx.DiGraph, kb: KnowledgeBase, lang
         star = "★ " if actor.id in highlight.contacts else ""
         lines.append(f"- {star}**{_md(actor.label.get(lang))}** – {word('offers', lang)}: {_md(actor.offers.get(lang))}")
         lines.append(f"  - {word('for_whom', lang)}: {_md(actor.for_whom.get(lang))}; {word('cost', lang)}: {_md(actor.cost.get(lang))}")
-        lines.append(f"  - {word('source', lang)}: {_md_sources(kb, actor.sources)} ({word('read', lang)} {_md(actor.read)})")
+        lines.append(f"  - {word('source', lang)}: {_md_sources(kb, actor.sources)} ({word('as_of', lang)} {_md(actor.as_of)})")
         if actor.unconfirmed:
             lines.append(f"  - {word('unconfirmed', lang)}: {_md(actor.unconfirmed.get(lang))}")
     lines += ["", f"## {word('instrument_list', lang)}", ""]
@@ -392,10 +392,13 @@ def render_markdown(pathway: Pathway, graph: nx.DiGraph, kb: KnowledgeBase, lang
         lines.append(f"- **{_md(ins.label.get(lang))}**{mark}{by}")
         lines.append(f"  - {word('who_may_apply', lang)}: {_md(ins.who_may_apply.get(lang))}; TRL {ins.trl[0]}–{ins.trl[1]}")
         lines.append(
-            f"  - {word('amount', lang)}: {_md(ins.amount.get(lang))}; {word('co_funding', lang)}: {_md(ins.co_funding.get(lang))}"
+            f"  - {word('amount', lang)}: {_md(ins.amount.get(lang))} ({word('figures_as_of', lang)} {_md(ins.as_of)}); "
+            f"{word('co_funding', lang)}: {_md(ins.co_funding.get(lang))}"
         )
         lines.append(f"  - {word('rhythm', lang)}: {_md(ins.rhythm.get(lang))}")
-        lines.append(f"  - {word('source', lang)}: {_md_sources(kb, ins.sources)} ({word('figures_read', lang)} {ins.year})")
+        lines.append(f"  - {word('source', lang)}: {_md_sources(kb, ins.sources)} ({word('figures_as_of', lang)} {_md(ins.as_of)})")
+        if ins.unconfirmed:
+            lines.append(f"  - {word('unconfirmed', lang)}: {_md(ins.unconfirmed.get(lang))}")
     return "\n".join(lines) + "\n"
 
 

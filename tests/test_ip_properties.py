@@ -185,3 +185,52 @@ def test_a_researcher_can_complete_the_terminal_interview(lang):
     for fact in ("ip.owner", "ip.patent_possible", "ip.deadline", "ip.protection_routes", "ip.next_contact"):
         assert _KB.conclusions[fact].text.get(lang) in report
     assert "SFS 1949:345" in report and "EPC" in report  # reasons cite the law
+
+
+# --- issue 11: the employer decides the teachers' exemption; closed routes are not offered ---------
+
+NOT_A_UNIVERSITY_OR_SCHOOL = ("region_vasterbotten", "region_norrbotten", "other_region", "private_company")
+
+
+@SETTINGS
+@given(
+    answers=answer_sets(),
+    affiliation=st.sampled_from(NOT_A_UNIVERSITY_OR_SCHOOL),
+    role=st.sampled_from(_KB.questions["ip.role"].values),
+)
+def test_an_employer_that_is_not_a_university_or_school_never_yields_the_teachers_exemption(answers, affiliation, role):
+    """LAU 1 § 2 st. exempts teachers at institutions of the education system: a region or company is none."""
+    answers = {**answers, "ip.affiliation": affiliation, "ip.role": role}
+    for outcome in outcomes(answers):
+        assert "ip.own.teacher_exemption" not in {f.rule for f in outcome.trace}, outcome.answers
+        if role == "academic_teacher":
+            assert outcome.conclusions.get("ip.lau_applies") is not False, outcome.answers
+
+
+#: The filing routes each passed time limit closes.
+CLOSED_BY = {
+    "priority_12_months": {"prv_national_first_filing", "ep_application", "ep_unitary_effect", "pct_international"},
+    "pct_30_31_months": {"prv_national_first_filing", "ep_application", "ep_unitary_effect", "pct_international"},
+    "art55_6_months": {"prv_national_first_filing", "ep_application", "ep_unitary_effect"},
+    "us_grace_12_months": {"pct_international"},
+}
+
+
+@st.composite
+def late_answer_sets(draw):
+    """Answer sets that lean towards passed time limits: old filings and old disclosures."""
+    answers = draw(answer_sets())
+    answers["ip.first_filing"] = draw(st.sampled_from(["none", "swedish_or_european", "pct"]))
+    answers["ip.months_since_first_filing"] = draw(st.sampled_from(["under_12", "12_to_30", "over_30"]))
+    answers["ip.key_markets"] = frozenset(draw(st.sets(st.sampled_from(["sweden", "eu", "us", "other"]), min_size=1)))
+    return answers
+
+
+@SETTINGS
+@given(answers=late_answer_sets())
+def test_no_filing_route_is_offered_once_its_time_limit_has_passed(answers):
+    for outcome in outcomes(answers):
+        missed = outcome.conclusions.get("ip.missed_deadlines", frozenset())
+        routes = outcome.conclusions.get("ip.filing_route", frozenset())
+        for limit in missed:
+            assert not routes & CLOSED_BY.get(limit, set()), (limit, routes, outcome.answers)

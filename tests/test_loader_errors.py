@@ -225,3 +225,19 @@ def test_comparing_with_a_value_no_rule_concludes_is_a_warning(tiny_kb):
 def test_equals_on_a_number_is_not_mistaken_for_a_rule_that_never_fires(tiny_kb):
     edit(tiny_kb, RULES, "greater_than: 10", "equals: 12")
     assert errors(tiny_kb) == []
+
+
+def test_note_for_advisors_is_listed_by_check_and_never_shown_to_users():
+    from engine.loader import load as load_kb
+
+    kb, problems = load_kb(strict=False)
+    noted = [r for r in kb.rules.values() if r.note_for_advisors]
+    assert noted, "the shipped knowledge base keeps its authors' notes in note_for_advisors"
+    notes = [p for p in problems if p.severity == "note"]
+    assert len(notes) == len(noted)
+    for rule in kb.rules.values():
+        user_texts = [rule.title, rule.because] + [rec.text for rec in rule.recommend]
+        for text in user_texts:
+            for lang in ("sv", "en"):
+                assert "not checked" not in text.get(lang) and "secondary sources" not in text.get(lang), rule.id
+        assert all("not checked" not in ref.pinpoint and "secondary" not in ref.pinpoint for ref in rule.sources), rule.id

@@ -213,7 +213,8 @@ def shipped_pathway():
 def test_the_shipped_pathway_is_clean(shipped, shipped_pathway):
     assert check_pathway(shipped_pathway, shipped.kb) == []
     graph = build_graph(shipped_pathway)
-    assert all(a.sources and a.read for a in shipped_pathway.actors)
+    assert all(a.sources and a.as_of for a in shipped_pathway.actors)
+    assert all(i.as_of for i in shipped_pathway.instruments)
     assert {d["kind"] for _, d in graph.nodes(data=True)} == {"stage", "actor"}
 
 
@@ -299,4 +300,27 @@ def test_text_alternative_lists_every_funding_instrument_with_its_figures():
     for ins in pathway.instruments:
         assert ins.label.en in section
         assert f"TRL {ins.trl[0]}–{ins.trl[1]}" in section
-    assert section.count("(figures read ") == len(pathway.instruments)
+        assert f"figures as of {ins.as_of}" in section  # next to the amount and the source
+        if not ins.confirmed:
+            assert ins.unconfirmed.en in section
+    assert section.count("(figures as of ") == 2 * len(pathway.instruments)
+
+
+def test_check_warns_about_instrument_figures_older_than_18_months():
+    import datetime as dt
+
+    from engine.pathway import check_pathway
+
+    kb, _ = load()
+    pathway, _ = load_pathway(kb.root)
+    assert not [p for p in check_pathway(pathway, kb, today=dt.date(2026, 12, 1)) if "18 months" in p.message]
+    later = [p for p in check_pathway(pathway, kb, today=dt.date(2028, 7, 1)) if "more than 18 months ago" in p.message]
+    assert later and all(p.severity == "warning" for p in later)
+
+
+def test_an_unconfirmed_instrument_is_never_recommended_as_a_fit():
+    kb, _ = load()
+    pathway, _ = load_pathway(kb.root)
+    unconfirmed = {i.id for i in pathway.instruments if not i.confirmed}
+    for rule in kb.rules.values():
+        assert not set(dict(rule.conclude).get("pathway.funding_fit", ())) & unconfirmed, rule.id

@@ -130,9 +130,11 @@ def check(kb_dir: str | None, today) -> None:
     for problem in problems:
         click.echo(str(problem))
     errors = sum(p.severity == "error" for p in problems)
-    warnings = len(problems) - errors
+    notes = sum(p.severity == "note" for p in problems)
+    warnings = len(problems) - errors - notes
     click.echo(
-        f"{len(kb.rules)} rules, {len(kb.questions)} questions, {len(kb.sources)} sources, {len(kb.tests)} test cases: {errors} errors, {warnings} warnings"
+        f"{len(kb.rules)} rules, {len(kb.questions)} questions, {len(kb.sources)} sources, {len(kb.tests)} test cases: "
+        f"{errors} errors, {warnings} warnings, {notes} notes for advisors"
     )
     sys.exit(1 if errors else 0)
 
