@@ -113,11 +113,7 @@ def parse_answers(kb: KnowledgeBase, raw, name: str, module: str | None = None) 
             continue
         answers[fact] = check_value(kb, fact, value)[0]
     if problems:
-        shown = problems[:MAX_PROBLEMS]
-        if len(problems) > MAX_PROBLEMS:
-            more = len(problems) - MAX_PROBLEMS
-            shown.append(Problem(name, 0, f"and {more} more problem{'s' if more > 1 else ''}", "fix the ones above first"))
-        raise AnswerError(shown)
+        raise AnswerError(problems)  # shows the first MAX_PROBLEMS, then how many more
     return answers
 
 

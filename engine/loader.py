@@ -185,6 +185,9 @@ def _source(reader: Reader, node, line: int) -> Source | None:
     title = reader.text(m, "title", f"source '{m['id']}'")
     if "version" not in m:
         reader.problem(m.line, f"source '{m['id']}' has no 'version'", "add 'version:' with the version or the date the text was read")
+    url = m.get("url")
+    if url is not None and not (isinstance(url, str) and url.lower().startswith(("https://", "http://"))):
+        reader.problem(m.line_of("url"), f"the url of source '{m['id']}' must be a web address", "start it with https:// (or http://)")
     return Source(
         id=str(m["id"]),
         title=title or Text("", ""),

@@ -13,9 +13,10 @@ import itertools
 import networkx as nx
 
 from engine.answers import check_value
+from engine.backends import MAX_CONDITION_TERMS
 from engine.conditions import NUMERIC, around, comparisons, facts_in, to_nnf
 from engine.logic import F, T, U, truth
-from engine.model import ABSENT, AS_OF, Compare, KnowledgeBase, SourceRef, is_date
+from engine.model import ABSENT, AS_OF, Any_, Compare, KnowledgeBase, SourceRef, is_date
 from engine.problems import Problem, did_you_mean
 
 #: Rules whose condition reads more combinations than this are not checked for satisfiability.
@@ -116,6 +117,7 @@ def validate(kb: KnowledgeBase, today: datetime.date | None = None) -> list[Prob
             )
         )
 
+    problems.extend(_too_many_terms(kb))
     problems.extend(_cycles(kb))
     problems.extend(_never_fire(kb, broken))
     problems.extend(_values_never_concluded(kb))
@@ -193,6 +195,35 @@ def _check_comparison(kb: KnowledgeBase, cmp: Compare, what: str, facts: list[st
         if error:
             message, _, fix = error.partition(" — ")
             report(cmp.origin, f"{what}: {message}", fix)
+
+
+def dnf_terms(cond, cap: int = MAX_CONDITION_TERMS + 1) -> int:
+    """How many alternatives an NNF condition expands to (stops counting past `cap`)."""
+    if isinstance(cond, Compare):
+        return 1
+    counts = [dnf_terms(p, cap) for p in cond.parts]
+    if isinstance(cond, Any_):
+        return min(sum(counts), cap)
+    total = 1
+    for n in counts:
+        total = min(total * n, cap)
+    return total
+
+
+def _too_many_terms(kb: KnowledgeBase) -> list[Problem]:
+    """What passes check must run on every backend: CLIPS writes one defrule per alternative."""
+    problems = []
+    for rule in kb.rules.values():
+        if dnf_terms(to_nnf(rule.when)) > MAX_CONDITION_TERMS:
+            problems.append(
+                Problem(
+                    rule.origin.file,
+                    rule.origin.line,
+                    f"the condition of rule '{rule.id}' expands to more than {MAX_CONDITION_TERMS} alternatives (each 'any' inside an 'all' multiplies them)",
+                    "split it: give a group of 'any' conditions a rule of its own that concludes an intermediate fact, and read that fact here",
+                )
+            )
+    return problems
 
 
 def _cycles(kb: KnowledgeBase) -> list[Problem]:

@@ -111,11 +111,13 @@ def parse_yaml(text: str, name: str, max_bytes: int = MAX_FILE_BYTES):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         what = exc.problem or str(exc)
+        if "nesting depth" in what:
+            raise YamlError(Problem(name, line, "the file is nested too deeply to read", "flatten the lists and mappings")) from None
         raise YamlError(
             Problem(
                 name,
                 line,
-                f"this is not valid YAML ({what})",
+                f"this is not valid YAML ({what[:80]})",
                 "check indentation and that text with ':' or '#' is quoted",
             )
         ) from None

@@ -10,6 +10,7 @@ import html
 import re
 
 import markdown as _markdown
+import nh3
 
 from engine.compiler import CompiledModule
 from engine.conditions import describe
@@ -224,9 +225,40 @@ def to_text(markdown_text: str) -> str:
     return html.unescape(text)
 
 
+#: What HTML made from Markdown may contain: the tags our Markdown produces, links to web
+#: pages only. Everything else is removed by nh3 (a maintained sanitiser), whatever the text.
+HTML_TAGS = {
+    "p",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "a",
+    "code",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "br",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
+HTML_ATTRIBUTES = {"a": {"href"}}
+URL_SCHEMES = {"https", "http"}
+
+
 def to_html(markdown_text: str) -> str:
-    """Markdown to HTML. Knowledge-base text is escaped before it reaches Markdown."""
-    return _markdown.markdown(markdown_text, extensions=["sane_lists"])
+    """Markdown to safe HTML: knowledge-base text is escaped before it reaches Markdown, and
+    the HTML is sanitised against an allowlist of tags, attributes and link schemes."""
+    raw = _markdown.markdown(markdown_text, extensions=["sane_lists"])
+    return nh3.clean(raw, tags=HTML_TAGS, attributes=HTML_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel="noopener noreferrer")
 
 
 __all__ = ["outcome_markdown", "how_markdown", "why_markdown", "why_not_markdown", "to_html", "to_text", "why_not", "how"]

@@ -47,4 +47,8 @@ def get_backend(name: str) -> Backend:
 
 
 BACKENDS = ("experta", "clips")
+
+#: The most alternatives (terms of the disjunctive normal form) a rule's condition may expand
+#: to: the CLIPS backend writes one defrule per term. `vagvisare check` enforces it.
+MAX_CONDITION_TERMS = 4096
 DEFAULT_BACKEND = "clips"

@@ -25,12 +25,12 @@ import re
 import threading
 from collections.abc import Mapping, Sequence
 
-from engine.backends import RuleSpec
+from engine.backends import MAX_CONDITION_TERMS, RuleSpec
 from engine.logic import Firing
 from engine.model import ABSENT, DONT_KNOW, All, Any_, Compare, Condition, is_date
 
-#: A condition whose disjunctive normal form has more terms than this is refused.
-MAX_TERMS = 4096
+#: A condition whose disjunctive normal form has more terms than this is refused (check refuses it first).
+MAX_TERMS = MAX_CONDITION_TERMS
 
 _INT64 = 2**63 - 1
 _MAX_FLOAT = "1.7976931348623157e+308"
