@@ -28,7 +28,8 @@ ALLOWED_OPS = {
 }
 
 
-def validate(kb: KnowledgeBase) -> list[Problem]:
+def validate(kb: KnowledgeBase, also_cited: set[str] | frozenset = frozenset()) -> list[Problem]:
+    """Every cross-reference problem; `also_cited` are sources cited outside rules and questions."""
     problems: list[Problem] = []
     facts = list(kb.questions) + list(kb.conclusions)
 
@@ -116,7 +117,7 @@ def validate(kb: KnowledgeBase) -> list[Problem]:
     problems.extend(_cycles(kb))
     problems.extend(_never_fire(kb, broken))
     problems.extend(_values_never_concluded(kb))
-    problems.extend(_unused(kb))
+    problems.extend(_unused(kb, also_cited))
     problems.extend(_tests(kb))
     return problems
 
@@ -250,7 +251,7 @@ def _numeric_points(cond, fact: str) -> list:
     return sorted({b + d for b in bounds for d in (-1, -0.5, 0, 0.5, 1)}) + [ABSENT]
 
 
-def _unused(kb: KnowledgeBase) -> list[Problem]:
+def _unused(kb: KnowledgeBase, also_cited: set[str] | frozenset = frozenset()) -> list[Problem]:
     read = set()
     for rule in kb.rules.values():
         read.update(facts_in(rule.when))
@@ -272,6 +273,7 @@ def _unused(kb: KnowledgeBase) -> list[Problem]:
     cited |= {ref.source for q in kb.questions.values() for ref in q.sources}
     cited |= {d.source.source for q in kb.questions.values() for d in q.definitions if d.source}
     cited |= {ref.source for c in kb.conclusions.values() for ref in c.resolve_sources}
+    cited |= set(also_cited)
     for s in kb.sources.values():
         if s.id not in cited:
             problems.append(
