@@ -124,13 +124,10 @@ def counts_from_partners(partners: list[PartnerRow], countries: CountryList, ins
         if left_out:
             names_sv = ", ".join(c.name.sv for c in left_out)
             names_en = ", ".join(c.name.en for c in left_out)
-            why_sv = (
-                " (de är inte associerade för EIC-utlysningar, eller inte ännu)"
-                if instrument in EIC
-                else " (inte associerade vid detta datum)"
+            text = Text(
+                f"{text.sv} Räknas inte, eftersom de inte är associerade för den här utlysningen vid detta datum: {names_sv}.",
+                f"{text.en} Not counted, as they are not associated for this call on this date: {names_en}.",
             )
-            why_en = " (they are not associated for EIC calls, or not yet)" if instrument in EIC else " (not associated on this date)"
-            text = Text(f"{text.sv} Räknas inte: {names_sv}{why_sv}.", f"{text.en} Not counted: {names_en}{why_en}.")
         counts.append(Count("consortium.associated_country_count", len(associated), text))
     if instrument == "eurostars":
         confirmed = _distinct(c for _, c in placed if c is not None and c.eurostars)

@@ -22,6 +22,7 @@ from explanations.render import outcome_markdown, why_not_markdown
 from vagvisare.cliutil import answers_or_exit, workspace_or_exit
 from vagvisare.graph_cmd import graph
 from vagvisare.jsonview import outcome_json, why_not_json
+from vagvisare.registers_cmd import calendar, counts, partners
 from vagvisare.session import Workspace, kb_root
 
 kb_option = click.option("--kb", "kb_dir", metavar="DIR", help="Knowledge-base root (default: the shipped one, or $VAGVISARE_KB).")
@@ -183,6 +184,9 @@ def test_cmd(module: str | None, show_coverage: bool, engine: str | None, kb_dir
 
 
 main.add_command(graph)
+main.add_command(partners)
+main.add_command(calendar)
+main.add_command(counts)
 
 if __name__ == "__main__":
     main()
