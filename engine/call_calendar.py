@@ -79,7 +79,7 @@ def load_calendar(root: Path | str) -> tuple[Calendar | None, list[Problem]]:
 
 def _call(reader: Reader, node, line: int) -> Call | None:
     m = reader.mapping(node, "a call", line)
-    if m is None or not reader.keys(m, "a call", ("id", "title", "deadline", "link", "sources", "as_of"), ("instrument", "opens", "note")):
+    if m is None or not reader.keys(m, "a call", ("id", "title", "deadline", "link"), ("instrument", "opens", "note", "sources", "as_of")):
         return None
     what = f"call '{m['id']}'"
     opens = read_date(reader, m, "opens", what, required=False)
@@ -102,7 +102,7 @@ def _call(reader: Reader, node, line: int) -> Call | None:
 
 def _event(reader: Reader, node, line: int) -> Event | None:
     m = reader.mapping(node, "an event", line)
-    if m is None or not reader.keys(m, "an event", ("id", "title", "starts", "place", "link", "sources", "as_of"), ("ends", "note")):
+    if m is None or not reader.keys(m, "an event", ("id", "title", "starts", "place", "link"), ("ends", "note", "sources", "as_of")):
         return None
     what = f"event '{m['id']}'"
     starts = read_date(reader, m, "starts", what)

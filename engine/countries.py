@@ -72,8 +72,8 @@ def load_countries(root: Path | str) -> tuple[CountryList | None, list[Problem]]
 
 def _country(reader: Reader, node, line: int) -> Country | None:
     m = reader.mapping(node, "a country", line)
-    required = ("code", "name", "status", "sources")
-    if m is None or not reader.keys(m, "a country", required, ("scope", "applies_from", "eurostars", "aurora", "note")):
+    required = ("code", "name", "status")
+    if m is None or not reader.keys(m, "a country", required, ("scope", "applies_from", "eurostars", "aurora", "note", "sources")):
         return None
     if isinstance(m["code"], bool):  # YAML 1.1 reads an unquoted NO as false
         reader.problem(m.line_of("code"), f"the country code {m['code']!r} was read as a boolean", "quote it: code: 'NO'")

@@ -112,8 +112,8 @@ def load_directory(root: Path | str) -> tuple[Directory | None, list[Problem]]:
 
 def _partner(reader: Reader, node, line: int) -> Partner | None:
     m = reader.mapping(node, "a partner", line)
-    keys = ("id", "name", "description", "competences", "roles", "country", "programme_area", "contact", "sources", "as_of")
-    if m is None or not reader.keys(m, "a partner", keys, ()):
+    keys = ("id", "name", "description", "competences", "roles", "country", "programme_area", "contact")
+    if m is None or not reader.keys(m, "a partner", keys, ("sources", "as_of")):  # those two: reported below with the id
         return None
     pid = str(m["id"])
     what = f"partner '{pid}'"

@@ -110,5 +110,5 @@ def check_choice(value: str, allowed: tuple[str, ...] | list[str], origin: Origi
     if value in allowed:
         return []
     return [
-        Problem(origin.file, origin.line, f"unknown {what} '{value}'", did_you_mean(value, allowed) or f"use one of: {', '.join(allowed)}")
+        Problem(origin.file, origin.line, f"unknown {what}: '{value}'", did_you_mean(value, allowed) or f"use one of: {', '.join(allowed)}")
     ]
