@@ -83,7 +83,7 @@ def counts_from_partners(partners: list[PartnerRow], countries: CountryList, ins
             Count(
                 "consortium.lead_applicant_type",
                 lead.kind,
-                _says(
+                Text(
                     f"{lead.name} står först i tabellen och är huvudsökande.",
                     f"{lead.name} is first in the table and is the lead applicant.",
                 ),
@@ -98,7 +98,7 @@ def counts_from_partners(partners: list[PartnerRow], countries: CountryList, ins
                 Count(
                     "consortium.lead_is_sme",
                     lead.sme,
-                    _says(
+                    Text(
                         f"{lead.name} är markerad som {'SMF' if lead.sme else 'inte SMF'}.",
                         f"{lead.name} is marked as {'an SME' if lead.sme else 'not an SME'}.",
                     ),
@@ -109,7 +109,7 @@ def counts_from_partners(partners: list[PartnerRow], countries: CountryList, ins
             Count(
                 "consortium.entity_count",
                 len(partners),
-                _says(
+                Text(
                     f"{len(partners)} rader: varje rad räknas som en oberoende juridisk person. Slå ihop enheter med samma ägare till en rad och ta bort underleverantörer.",
                     f"{len(partners)} rows: each row counts as one independent legal entity. Merge entities with the same owner into one row and remove subcontractors.",
                 ),
@@ -146,7 +146,7 @@ def counts_from_partners(partners: list[PartnerRow], countries: CountryList, ins
             Count(
                 "consortium.aurora_partner_countries",
                 present,
-                _says(
+                Text(
                     f"Auroraländer med minst en partner: {', '.join(c.name.sv for c in inside) or 'inga'}. Om partnern finns inom programområdet (t.ex. Norrbotten, Lappland, Nordland) framgår inte av landet – svara på den frågan själv.",
                     f"Aurora countries with at least one partner: {', '.join(c.name.en for c in inside) or 'none'}. Whether a partner is inside the programme area (e.g. Norrbotten, Lapland, Nordland) does not follow from the country – answer that question yourself.",
                 ),
@@ -160,10 +160,6 @@ def _distinct(countries) -> list:
     for c in countries:
         seen.setdefault(c.code, c)
     return list(seen.values())
-
-
-def _says(sv: str, en: str) -> Text:
-    return Text(sv, en)
 
 
 def _list_text(countries: list, one_sv: str, one_en: str) -> Text:
@@ -186,4 +182,4 @@ def _lead_country(country, counts_as_associated) -> str:
 
 
 def _lead_country_text(lead: PartnerRow, country) -> Text:
-    return _says(f"{lead.name} är etablerad i {country.name.sv}.", f"{lead.name} is established in {country.name.en}.")
+    return Text(f"{lead.name} är etablerad i {country.name.sv}.", f"{lead.name} is established in {country.name.en}.")
