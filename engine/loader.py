@@ -94,7 +94,11 @@ def load(root: Path | str | None = None, strict: bool = True, today: datetime.da
         if doc is None:
             continue
         _read_document(kb, reader, doc, path, root)
-    problems.extend(validate(kb, today))
+    from engine.register_checks import validate_registers  # countries, partners, calendar
+
+    register_problems, register_cited = validate_registers(root, kb, today)
+    problems.extend(validate(kb, today, also_cited=register_cited))
+    problems.extend(register_problems)
     if (root / "knowledge_base" / "pathway.yaml").exists():
         from engine.pathway import validate_pathway
 

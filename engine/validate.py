@@ -31,8 +31,9 @@ ALLOWED_OPS = {
 }
 
 
-def validate(kb: KnowledgeBase, today: datetime.date | None = None) -> list[Problem]:
-    """Every cross-reference problem; `today` (default: the real date) dates the checks for dead law."""
+def validate(kb: KnowledgeBase, today: datetime.date | None = None, also_cited: set[str] | frozenset = frozenset()) -> list[Problem]:
+    """Every cross-reference problem. `today` (default: the real date) dates the checks for dead
+    law; `also_cited` are sources cited outside rules and questions (the registers)."""
     problems: list[Problem] = []
     facts = list(kb.questions) + list(kb.conclusions) + [AS_OF]
 
@@ -121,7 +122,7 @@ def validate(kb: KnowledgeBase, today: datetime.date | None = None) -> list[Prob
     problems.extend(_cycles(kb))
     problems.extend(_never_fire(kb, broken))
     problems.extend(_values_never_concluded(kb))
-    problems.extend(_unused(kb))
+    problems.extend(_unused(kb, also_cited))
     problems.extend(_tests(kb))
     problems.extend(_dead_law(kb, today or datetime.date.today()))
     return problems
@@ -331,7 +332,7 @@ def _numeric_points(cond, fact: str) -> list:
     return sorted({p for b in bounds for p in around(b, (-1, -0.5, 0, 0.5, 1))}) + [ABSENT]
 
 
-def _unused(kb: KnowledgeBase) -> list[Problem]:
+def _unused(kb: KnowledgeBase, also_cited: set[str] | frozenset = frozenset()) -> list[Problem]:
     read = set()
     for rule in kb.rules.values():
         read.update(facts_in(rule.when))
@@ -353,6 +354,7 @@ def _unused(kb: KnowledgeBase) -> list[Problem]:
     cited |= {ref.source for q in kb.questions.values() for ref in q.sources}
     cited |= {d.source.source for q in kb.questions.values() for d in q.definitions if d.source}
     cited |= {ref.source for c in kb.conclusions.values() for ref in c.resolve_sources}
+    cited |= set(also_cited)
     for s in kb.sources.values():
         if s.id not in cited:
             problems.append(

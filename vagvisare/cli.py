@@ -27,6 +27,7 @@ from explanations.jsonview import outcome_json, why_not_json
 from explanations.render import outcome_markdown, why_not_markdown
 from vagvisare.cliutil import given_outcomes, read_answers
 from vagvisare.graph_cmd import graph
+from vagvisare.registers_cmd import calendar, counts, partners
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -276,6 +277,9 @@ def test_cmd(module: str | None, show_coverage: bool, engine: str | None, kb_dir
 
 
 main.add_command(graph)
+main.add_command(partners)
+main.add_command(calendar)
+main.add_command(counts)
 
 if __name__ == "__main__":
     main()

@@ -19,7 +19,8 @@ STDIN = "-"
 
 
 def read_answers(name: str):
-    """The raw mapping of an answers file ('-' for standard input), within the limits for untrusted input."""
+    """The raw data of an answers file or partner table ('-' for standard input), within the
+    limits for untrusted input."""
     if name == STDIN:
         text = decode(sys.stdin.buffer.read(MAX_ANSWERS_BYTES + 1), "<stdin>", MAX_ANSWERS_BYTES)
         name = "<stdin>"
