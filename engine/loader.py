@@ -21,9 +21,11 @@ from engine.answers import parse_date
 from engine.conditions import parse_condition
 from engine.model import (
     FACT_TYPES,
+    AnswerMapping,
     Choice,
     ConclusionType,
     Definition,
+    Handover,
     KnowledgeBase,
     Module,
     Origin,
@@ -238,7 +240,7 @@ def _question(reader: Reader, node, line: int, module: str) -> Question | None:
 
 
 def _module(kb: KnowledgeBase, reader: Reader, doc: Located, folder: str) -> None:
-    if not reader.keys(doc, "a module file", ("module", "title", "goals"), ("intro", "conclusions", "inputs")):
+    if not reader.keys(doc, "a module file", ("module", "title", "goals"), ("intro", "conclusions", "inputs", "handover")):
         return
     mid = str(doc["module"])
     if mid != folder:
@@ -287,7 +289,40 @@ def _module(kb: KnowledgeBase, reader: Reader, doc: Located, folder: str) -> Non
         goals=tuple(str(g) for g in goals),
         inputs=tuple(str(i) for i in doc.get("inputs") or ()),
         origin=reader.origin(doc, "goals"),
+        handovers=tuple(h for line, item in reader.items(doc, "handover", "handovers ('- from: module')") if (h := _handover(reader, item, line))),
     )
+
+
+def _handover(reader: Reader, node, line: int) -> Handover | None:
+    """One `handover:` item: `from` (a module), optional `when` (a condition on that module's
+    facts) and `answers` (`- from: fact`, `to: question`, optional `values: {old: new}`).
+    Cross-references are checked in engine.handover.validate_handovers."""
+    m = reader.mapping(node, "a handover", line)
+    if m is None or not reader.keys(m, "a handover", ("from", "answers"), ("when",)):
+        return None
+    when = parse_condition(reader, m["when"], m.line_of("when")) if "when" in m else None
+    mappings = []
+    for aline, item in reader.items(m, "answers", "answers to carry over ('- from: fact' with 'to: question')"):
+        a = reader.mapping(item, "an answer of a handover", aline)
+        if a is None or not reader.keys(a, "an answer of a handover", ("from", "to"), ("values",)):
+            continue
+        values = None
+        if "values" in a:
+            vmap = reader.mapping(a["values"], f"'values' of the handover of '{a['from']}'", a.line_of("values"))
+            if vmap is None:
+                continue
+            pairs = []
+            for old, new in vmap.items():
+                if isinstance(old, bool) or isinstance(new, bool):
+                    bad = old if isinstance(old, bool) else new
+                    reader.problem(vmap.line_of(old), f"value {bad!r} in 'values' was read as a boolean", "quote it: 'yes': 'yes'")
+                    continue
+                pairs.append((str(old), str(new)))
+            values = tuple(pairs)
+        mappings.append(AnswerMapping(str(a["from"]), str(a["to"]), values, reader.origin(a)))
+    if "when" in m and when is None:
+        return None
+    return Handover(str(m["from"]), when, tuple(mappings), reader.origin(m))
 
 
 def _rule(reader: Reader, node, line: int, module: str) -> Rule | None:
