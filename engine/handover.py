@@ -108,7 +108,11 @@ def validate_handovers(kb: KnowledgeBase) -> list[Problem]:
             source = handover.source_module
             where = f"the handover from '{source}' to '{module.id}'"
             if source not in kb.modules:
-                report(handover.origin, f"{where} names unknown module '{source}'", did_you_mean(source, kb.modules) or "name a module under rules/")
+                report(
+                    handover.origin,
+                    f"{where} names unknown module '{source}'",
+                    did_you_mean(source, kb.modules) or "name a module under rules/",
+                )
                 continue
             if source == module.id:
                 report(handover.origin, f"module '{module.id}' hands over to itself", "name another module under 'from:'")
@@ -127,7 +131,11 @@ def validate_handovers(kb: KnowledgeBase) -> list[Problem]:
                     continue
                 kind = kb.fact_type(cmp.fact)
                 if cmp.op not in ALLOWED_OPS[kind]:
-                    report(cmp.origin, f"'when' of {where}: '{cmp.op}' does not apply to the {kind} fact '{cmp.fact}'", f"use one of: {', '.join(ALLOWED_OPS[kind])}")
+                    report(
+                        cmp.origin,
+                        f"'when' of {where}: '{cmp.op}' does not apply to the {kind} fact '{cmp.fact}'",
+                        f"use one of: {', '.join(ALLOWED_OPS[kind])}",
+                    )
                     continue
                 operands = cmp.operand if isinstance(cmp.operand, tuple) else (cmp.operand,)
                 if kind in ("choice", "multichoice") and cmp.op != "known":
@@ -136,7 +144,8 @@ def validate_handovers(kb: KnowledgeBase) -> list[Problem]:
                             report(
                                 cmp.origin,
                                 f"'when' of {where}: {value!r} is not a value of '{cmp.fact}'",
-                                did_you_mean(str(value), kb.fact_values(cmp.fact)) or f"choose one of: {', '.join(kb.fact_values(cmp.fact))}",
+                                did_you_mean(str(value), kb.fact_values(cmp.fact))
+                                or f"choose one of: {', '.join(kb.fact_values(cmp.fact))}",
                             )
             targets: set[str] = set()
             for mapping in handover.answers:
@@ -147,34 +156,53 @@ def validate_handovers(kb: KnowledgeBase) -> list[Problem]:
 def _mapping_problems(kb: KnowledgeBase, target_module: str, source_module: str, mapping, where: str, targets: set) -> list[Problem]:
     problems: list[Problem] = []
 
-    def report(message, fix):
-        problems.append(Problem(mapping.origin.file, mapping.origin.line, message, fix))
+    def report(message, fix, origin=mapping.origin):
+        problems.append(Problem(origin.file, origin.line, message, fix))
 
     src = kb.questions.get(mapping.source)
     if src is None or src.module != source_module:
         candidates = [q.id for q in kb.module_questions(source_module)]
-        report(f"{where} carries '{mapping.source}', which is not a question of module '{source_module}'", did_you_mean(mapping.source, candidates) or "name a question of that module")
+        report(
+            f"{where} carries '{mapping.source}', which is not a question of module '{source_module}'",
+            did_you_mean(mapping.source, candidates) or "name a question of that module",
+        )
         return problems
     dst = kb.questions.get(mapping.target)
     if dst is None or dst.module != target_module:
         candidates = [q.id for q in kb.module_questions(target_module)]
-        report(f"{where} carries to '{mapping.target}', which is not a question of module '{target_module}'", did_you_mean(mapping.target, candidates) or "name a question of this module")
+        report(
+            f"{where} carries to '{mapping.target}', which is not a question of module '{target_module}'",
+            did_you_mean(mapping.target, candidates) or "name a question of this module",
+        )
         return problems
     if mapping.target in targets:
         report(f"{where} carries two answers to '{mapping.target}'", "carry one answer to each question")
     targets.add(mapping.target)
     if src.type != dst.type:
-        report(f"{where}: '{mapping.source}' is a {src.type} question but '{mapping.target}' is a {dst.type} question", "carry an answer only between questions of the same type")
+        report(
+            f"{where}: '{mapping.source}' is a {src.type} question but '{mapping.target}' is a {dst.type} question",
+            "carry an answer only between questions of the same type",
+        )
         return problems
     if mapping.values is not None:
         if src.type not in ("choice", "multichoice"):
-            report(f"{where}: 'values' only applies to choice questions, and '{mapping.source}' is a {src.type} question", "remove 'values'")
+            report(
+                f"{where}: 'values' only applies to choice questions, and '{mapping.source}' is a {src.type} question", "remove 'values'"
+            )
             return problems
         for old, new in mapping.values:
             if old not in src.values:
-                report(f"{where}: {old!r} in 'values' is not a value of '{mapping.source}'", did_you_mean(old, src.values) or f"choose from: {', '.join(src.values)}")
+                report(
+                    f"{where}: {old!r} in 'values' is not a value of '{mapping.source}'",
+                    did_you_mean(old, src.values) or f"choose from: {', '.join(src.values)}",
+                    mapping.values_origin or mapping.origin,
+                )
             if new not in dst.values:
-                report(f"{where}: {new!r} in 'values' is not a value of '{mapping.target}'", did_you_mean(new, dst.values) or f"choose from: {', '.join(dst.values)}")
+                report(
+                    f"{where}: {new!r} in 'values' is not a value of '{mapping.target}'",
+                    did_you_mean(new, dst.values) or f"choose from: {', '.join(dst.values)}",
+                    mapping.values_origin or mapping.origin,
+                )
     elif src.type in ("choice", "multichoice"):
         missing = [v for v in src.values if v not in dst.values]
         if missing:

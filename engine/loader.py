@@ -289,8 +289,13 @@ def _module(kb: KnowledgeBase, reader: Reader, doc: Located, folder: str) -> Non
         goals=tuple(str(g) for g in goals),
         inputs=tuple(str(i) for i in doc.get("inputs") or ()),
         origin=reader.origin(doc, "goals"),
-        handovers=tuple(h for line, item in reader.items(doc, "handover", "handovers ('- from: module')") if (h := _handover(reader, item, line))),
+        handovers=_handovers(reader, doc),
     )
+
+
+def _handovers(reader: Reader, doc: Located) -> tuple[Handover, ...]:
+    found = (_handover(reader, item, line) for line, item in reader.items(doc, "handover", "handovers ('- from: module')"))
+    return tuple(h for h in found if h is not None)
 
 
 def _handover(reader: Reader, node, line: int) -> Handover | None:
@@ -319,7 +324,8 @@ def _handover(reader: Reader, node, line: int) -> Handover | None:
                     continue
                 pairs.append((str(old), str(new)))
             values = tuple(pairs)
-        mappings.append(AnswerMapping(str(a["from"]), str(a["to"]), values, reader.origin(a)))
+        values_origin = reader.origin(a, "values") if "values" in a else None
+        mappings.append(AnswerMapping(str(a["from"]), str(a["to"]), values, reader.origin(a), values_origin))
     if "when" in m and when is None:
         return None
     return Handover(str(m["from"]), when, tuple(mappings), reader.origin(m))

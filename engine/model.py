@@ -260,6 +260,7 @@ class AnswerMapping:
     target: str
     values: tuple[tuple[str, str], ...] | None
     origin: Origin
+    values_origin: Origin | None = None  # where `values:` is written
 
 
 @dataclass(frozen=True)
