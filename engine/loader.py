@@ -24,9 +24,11 @@ from engine.conditions import parse_condition
 from engine.errors import KnowledgeBaseError
 from engine.model import (
     FACT_TYPES,
+    AnswerMapping,
     Choice,
     ConclusionType,
     Definition,
+    Handover,
     KnowledgeBase,
     Module,
     Origin,
@@ -278,7 +280,7 @@ def _question(reader: Reader, node, line: int, module: str) -> Question | None:
 
 
 def _module(kb: KnowledgeBase, reader: Reader, doc: Located, folder: str) -> None:
-    if not reader.keys(doc, "a module file", ("module", "title", "goals"), ("intro", "conclusions", "inputs", "version")):
+    if not reader.keys(doc, "a module file", ("module", "title", "goals"), ("intro", "conclusions", "inputs", "version", "handover")):
         return
     mid = str(doc["module"])
     if mid != folder:
@@ -328,7 +330,46 @@ def _module(kb: KnowledgeBase, reader: Reader, doc: Located, folder: str) -> Non
         inputs=tuple(str(i) for _, i in reader.items(doc, "inputs", "facts of other guides")),
         origin=reader.origin(doc, "goals"),
         version=reader.string(doc, "version", f"module '{mid}'"),
+        handovers=_handovers(reader, doc),
     )
+
+
+def _handovers(reader: Reader, doc: Located) -> tuple[Handover, ...]:
+    found = (_handover(reader, item, line) for line, item in reader.items(doc, "handover", "handovers ('- from: module')"))
+    return tuple(h for h in found if h is not None)
+
+
+def _handover(reader: Reader, node, line: int) -> Handover | None:
+    """One `handover:` item: `from` (a module), optional `when` (a condition on that module's
+    facts) and `answers` (`- from: fact`, `to: question`, optional `values: {old: new}`).
+    Cross-references are checked in engine.handover.validate_handovers."""
+    m = reader.mapping(node, "a handover", line)
+    if m is None or not reader.keys(m, "a handover", ("from", "answers"), ("when",)):
+        return None
+    when = parse_condition(reader, m["when"], m.line_of("when")) if "when" in m else None
+    mappings = []
+    for aline, item in reader.items(m, "answers", "answers to carry over ('- from: fact' with 'to: question')"):
+        a = reader.mapping(item, "an answer of a handover", aline)
+        if a is None or not reader.keys(a, "an answer of a handover", ("from", "to"), ("values",)):
+            continue
+        values = None
+        if "values" in a:
+            vmap = reader.mapping(a["values"], f"'values' of the handover of '{a['from']}'", a.line_of("values"))
+            if vmap is None:
+                continue
+            pairs = []
+            for old, new in vmap.items():
+                if isinstance(old, bool) or isinstance(new, bool):
+                    bad = old if isinstance(old, bool) else new
+                    reader.problem(vmap.line_of(old), f"value {bad!r} in 'values' was read as a boolean", "quote it: 'yes': 'yes'")
+                    continue
+                pairs.append((str(old), str(new)))
+            values = tuple(pairs)
+        values_origin = reader.origin(a, "values") if "values" in a else None
+        mappings.append(AnswerMapping(str(a["from"]), str(a["to"]), values, reader.origin(a), values_origin))
+    if "when" in m and when is None:
+        return None
+    return Handover(str(m["from"]), when, tuple(mappings), reader.origin(m))
 
 
 def _rule(reader: Reader, node, line: int, module: str) -> Rule | None:

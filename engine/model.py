@@ -259,6 +259,30 @@ class TestCase:
 
 
 @dataclass(frozen=True)
+class AnswerMapping:
+    """One answer a handover carries over: the source module's fact `source` becomes this
+    module's question `target`. `values` maps choice values (None: the same values); a value
+    it does not list is not carried over."""
+
+    source: str
+    target: str
+    values: tuple[tuple[str, str], ...] | None
+    origin: Origin
+    values_origin: Origin | None = None  # where `values:` is written
+
+
+@dataclass(frozen=True)
+class Handover:
+    """Where another guide hands over to this one: when `when` holds for the other guide's
+    facts (answers and conclusions), its answers in `answers` carry over (engine.handover)."""
+
+    source_module: str
+    when: Condition | None
+    answers: tuple[AnswerMapping, ...]
+    origin: Origin
+
+
+@dataclass(frozen=True)
 class Module:
     """A guide (e.g. `mdr`): its goal conclusions and, in knowledge-base order, its parts."""
 
@@ -269,6 +293,7 @@ class Module:
     inputs: tuple[str, ...]  # facts of other modules this module reads, given with the answers
     origin: Origin
     version: str = ""  # the advisors' version text of the guide (e.g. the date its rules were last read)
+    handovers: tuple[Handover, ...] = ()  # other guides that hand over to this one
 
 
 @dataclass

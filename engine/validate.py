@@ -125,6 +125,9 @@ def validate(kb: KnowledgeBase, today: datetime.date | None = None, also_cited: 
     problems.extend(_unused(kb, also_cited))
     problems.extend(_tests(kb))
     problems.extend(_dead_law(kb, today or datetime.date.today()))
+    from engine.handover import validate_handovers  # handover reads ALLOWED_OPS from here
+
+    problems.extend(validate_handovers(kb))
     return problems
 
 
