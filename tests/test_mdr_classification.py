@@ -226,14 +226,13 @@ def _recommendations(outcome) -> set[str]:
     return {rec.id for _, rec in outcome.recommendations}
 
 
-def test_consequences_follow_the_class(mdr):
-    class_i = _recommendations(consult(mdr, BED, explore_unknowns=False))
-    assert {"mdr.rec.route_class_i", "mdr.rec.qms", "mdr.rec.pms_report", "mdr.rec.prrc", "mdr.rec.competent_authority"} <= class_i
-    assert not class_i & {"mdr.rec.ai_act", "mdr.rec.psur", "mdr.rec.route_class_iib"}
-    software = _recommendations(consult(mdr, SOFTWARE_IIB, explore_unknowns=False))
-    assert {"mdr.rec.route_class_iib", "mdr.rec.psur", "mdr.rec.ai_act"} <= software
-    in_house = _recommendations(consult(mdr, BED | {"mdr.in_house_use": "in_house_all_conditions_met"}, explore_unknowns=False))
-    assert "mdr.rec.in_house_class" in in_house and "mdr.rec.route_class_i" not in in_house
+def test_the_mdr_result_points_to_the_follow_on_guide(mdr):
+    """What follows from the class lives in `mdr_obligations` (issue 17): the MDR guide points there
+    for every device, in-house included, and keeps no consequence rules of its own."""
+    for answers in (BED, SOFTWARE_IIB, BED | {"mdr.in_house_use": "in_house_all_conditions_met"}):
+        assert "mdr.rec.what_follows" in _recommendations(consult(mdr, answers, explore_unknowns=False))
+    pointers = {rule.id for rule in _KB.module_rules("mdr") if rule.id.startswith("mdr.f.")}
+    assert pointers == {"mdr.f.what_follows", "mdr.f.software_not_a_device"}
 
 
 @pytest.mark.parametrize("number", range(1, 23))
