@@ -32,7 +32,7 @@ format: install
 
 test: install lint
 	$(BIN)/vagvisare check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 # Benchmark experta against CLIPS; writes bench/results.json (see bench/README.md).
 bench: install

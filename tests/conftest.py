@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from pathlib import Path
 
@@ -119,7 +120,23 @@ def tiny_kb(tmp_path: Path) -> Path:
     return write_kb(tmp_path, TINY)
 
 
+@functools.cache
+def shipped_kb():
+    """The shipped knowledge base and its problems, loaded once per test process."""
+    return load(strict=False)
+
+
+@functools.cache
+def shipped_workspace(backend: str = "clips") -> Workspace:
+    """One workspace per backend, so each module is compiled once per test process."""
+    kb, problems = shipped_kb()
+    return Workspace(kb, problems, backend)
+
+
+def shipped_module(module: str, backend: str = "clips"):
+    return shipped_workspace(backend).module(module)
+
+
 @pytest.fixture(scope="session")
 def shipped() -> Workspace:
-    kb, problems = load()
-    return Workspace(kb, problems)
+    return shipped_workspace()

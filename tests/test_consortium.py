@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+from conftest import shipped_kb, shipped_module
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.answers import parse_answers
-from engine.compiler import compile_module
 from engine.consultation import consult
 from engine.countries import load_countries
-from engine.loader import load
 from engine.partner_table import KINDS, PartnerRow, counts_from_partners
 
-_KB, _ = load(strict=False)
-GUIDE = compile_module(_KB, "consortium")
+_KB, _ = shipped_kb()
+GUIDE = shipped_module("consortium")
 COUNTRIES, _ = load_countries(_KB.root)
 CODES = COUNTRIES.codes + ["XX"]  # one code the list does not know
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

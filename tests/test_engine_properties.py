@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from conftest import shipped_kb, shipped_module
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +16,7 @@ from engine.model import ABSENT, DONT_KNOW, Question
 from engine.planner import replay
 from explanations.jsonview import outcome_json
 
-_KB, _ = load(strict=False)
+_KB, _ = shipped_kb()
 MODULES = sorted(_KB.modules)
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -44,7 +45,7 @@ def answer_sets(draw, module: str, allow_unknown: bool = True):
 
 @pytest.fixture(scope="module")
 def compiled():
-    return {m: compile_module(_KB, m) for m in MODULES}
+    return {m: shipped_module(m) for m in MODULES}
 
 
 def canonical(outcome):

@@ -10,18 +10,17 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from conftest import TINY, write_kb
+from conftest import TINY, shipped_kb, shipped_module, write_kb
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.answers import parse_answers
-from engine.compiler import compile_module
 from engine.consultation import consult
 from engine.handover import handover_answers, handovers_offered
 from engine.loader import load
 from engine.model import DONT_KNOW
 
-_KB, _ = load(strict=False)
+_KB, _ = shipped_kb()
 AS_OF = datetime.date(2026, 12, 1)
 
 SOFTWARE_DRIVING_ANALYSER = {
@@ -47,12 +46,12 @@ ASSAY = {  # a reagent kit whose information comes from examining blood: an IVD
 
 @pytest.fixture(scope="module")
 def mdr():
-    return compile_module(_KB, "mdr")
+    return shipped_module("mdr")
 
 
 @pytest.fixture(scope="module")
 def ivdr():
-    return compile_module(_KB, "ivdr")
+    return shipped_module("ivdr")
 
 
 def _facts(outcome) -> dict:

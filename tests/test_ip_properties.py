@@ -10,16 +10,15 @@ a finished answers file (unanswered questions count as not applicable).
 from __future__ import annotations
 
 import pytest
+from conftest import shipped_kb, shipped_module
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.compiler import compile_module
 from engine.consultation import consult
-from engine.loader import load
 from engine.model import DONT_KNOW, Question
 
-_KB, _ = load(strict=False)
-IP = compile_module(_KB, "ip")
+_KB, _ = shipped_kb()
+IP = shipped_module("ip")
 QUESTIONS = _KB.module_questions("ip")
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 EMPLOYEE_ROLES = ("technical_admin_staff", "clinician_or_care_staff", "other_employee")

@@ -12,16 +12,15 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from conftest import shipped_kb, shipped_module
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.compiler import compile_module
 from engine.conditions import facts_in
 from engine.consultation import consult
-from engine.loader import load
 from engine.model import AS_OF, DONT_KNOW
 
-_KB, _ = load(strict=False)
+_KB, _ = shipped_kb()
 CLASSES = ("A", "B", "C", "D")
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 QUESTIONS = _KB.module_questions("ivdr")
@@ -30,7 +29,7 @@ MEDICAL = [v for v in _KB.questions["ivdr.medical_information"].values if v != "
 
 @pytest.fixture(scope="module")
 def ivdr():
-    return compile_module(_KB, "ivdr")
+    return shipped_module("ivdr")
 
 
 def _value(question, draw, allow_unknown: bool):

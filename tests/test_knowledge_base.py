@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import shipped_kb
 
 from engine.kbtests import run_case
-from engine.loader import load
 
-_KB, _PROBLEMS = load(strict=False)
+_KB, _PROBLEMS = shipped_kb()
 CASES = [pytest.param(case, id=f"{case.module}:{case.id}") for case in _KB.tests]
 
 

@@ -10,16 +10,15 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import shipped_kb, shipped_module
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.compiler import compile_module
 from engine.consultation import consult
-from engine.loader import load
 from engine.model import DONT_KNOW
 from explanations.how import how, why_not
 
-_KB, _ = load(strict=False)
+_KB, _ = shipped_kb()
 CLASSES = ("I", "Is", "Im", "Ir", "IIa", "IIb", "III")  # strictness order of mdr.class
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 QUALIFICATION = {
@@ -56,7 +55,7 @@ ESCALATIONS = [
 
 @pytest.fixture(scope="module")
 def mdr():
-    return compile_module(_KB, "mdr")
+    return shipped_module("mdr")
 
 
 def _value(question, draw, allow_unknown: bool):

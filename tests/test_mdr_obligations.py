@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import datetime
 
+from conftest import shipped_kb, shipped_module
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.compiler import compile_module
 from engine.consultation import consult
-from engine.loader import load
 from engine.model import DONT_KNOW
 
-_KB, _ = load(strict=False)
-GUIDE = compile_module(_KB, "mdr_obligations")
+_KB, _ = shipped_kb()
+GUIDE = shipped_module("mdr_obligations")
 QUESTIONS = _KB.module_questions("mdr_obligations")
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import shipped_kb
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,7 +26,7 @@ from engine.register_checks import validate_registers
 from vagvisare.cli import main
 
 TODAY = dt.date(2026, 12, 1)
-_KB, _ = load(strict=False)
+_KB, _ = shipped_kb()
 DIRECTORY, _ = load_directory(_KB.root)
 COUNTRIES, _ = load_countries(_KB.root)
 
