@@ -33,7 +33,7 @@ from engine.consultation import Outcome, consult
 from engine.errors import AnswerError, EngineError
 from engine.loader import default_root, load
 from engine.model import ABSENT, AS_OF, LANGUAGES, KnowledgeBase, Module, Question
-from engine.planner import Plan, replay
+from engine.planner import Interview, Plan, replay
 from engine.problems import Problem, did_you_mean, show
 from engine.relevance import Relevance, Why
 from engine.state import prepare
@@ -237,6 +237,7 @@ class Consultation:
         self.dropped: list[tuple[str, str]] = []  # (question, why) of saved answers that no longer fit
         self._answers: dict = {}
         self._plan: Plan | None = None
+        self._interview: Interview | None = None  # kept between answers, so a step re-reads only what it changes
         self._outcome: Outcome | None = None
         self._relevance: Relevance | None = None
 
@@ -344,8 +345,17 @@ class Consultation:
                     f"answer '{expected}' first" if expected else "the consultation is finished",
                 )
             )
-        self._set(question_id, raw_value)
-        self._replan(prune=False)
+        value = self._value(question_id, raw_value)
+        if self._interview is None:  # after a change or back: take up the answers once
+            self._interview = Interview(self.compiled, self._given())
+            for qid in self.plan.used:
+                if qid in self._answers:
+                    self._interview.answer(qid, self._answers[qid])
+        self._answers[question_id] = value
+        self._interview.answer(question_id, value)
+        self._plan = self._interview.plan()
+        self._outcome = None
+        self._relevance = None
 
     def change(self, question_id: str, raw_value) -> None:
         """Change an earlier answer; answers that no longer matter disappear."""
@@ -409,8 +419,12 @@ class Consultation:
     def _facts(self) -> dict:
         return {**self.inputs, **self._answers}
 
+    def _given(self) -> dict:
+        return {**self.inputs, AS_OF: self.date()}
+
     def _replan(self, prune: bool) -> None:
         self._plan = replay(self.compiled, {**self._facts(), AS_OF: self.date()})
+        self._interview = None
         self._outcome = None
         self._relevance = None
         if prune and self._plan.unused:

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.errors import AnswerError, EngineError
-from engine.model import ABSENT, DONT_KNOW
+from engine.model import ABSENT, AS_OF, DONT_KNOW
+from engine.planner import replay
 from engine.session import FORMAT, Workspace
 from vagvisare.cli import main
 
@@ -154,13 +155,18 @@ def test_unknown_modules_facts_and_engines_are_typed_errors(ws):
 # --- why: planner-true ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("module", ["mdr", "ip", "pathway"])
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@pytest.mark.parametrize("module", ["mdr", "ip", "pathway", "ivdr", "consortium", "mdr_obligations"])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_why_is_never_empty_and_never_names_a_settled_goal(ws, module, data):
-    """On random answer paths, every question the planner asks has a reason, and the reason is still open."""
-    consultation = ws.consultation(module)
+    """On random answer paths, every question the planner asks has a reason, and the reason is still
+    open; and the live interview, one answer at a time, plans exactly as a replay of the answers."""
+    consultation = ws.consultation(module, as_of=datetime.date(2026, 12, 1))
     while (question := consultation.next_question) is not None:
+        replayed = replay(consultation.compiled, {**consultation.answers, AS_OF: datetime.date(2026, 12, 1)})
+        live = consultation.plan
+        assert (live.next_question, live.open_goals, live.used) == (replayed.next_question, replayed.open_goals, replayed.used)
+        assert live.state.facts == replayed.state.facts and live.state.rule_truth == replayed.state.rule_truth
         why = consultation.why(question.id)
         state = consultation.plan.state
         assert why.goals, question.id
