@@ -241,3 +241,16 @@ def test_note_for_advisors_is_listed_by_check_and_never_shown_to_users():
             for lang in ("sv", "en"):
                 assert "not checked" not in text.get(lang) and "secondary sources" not in text.get(lang), rule.id
         assert all("not checked" not in ref.pinpoint and "secondary" not in ref.pinpoint for ref in rule.sources), rule.id
+
+
+def test_exclusive_is_only_for_choices_of_a_multichoice(tiny_kb):
+    edit(tiny_kb, QUESTIONS, "      - id: medical\n", "      - id: medical\n        exclusive: true\n")
+    problem = only_error(tiny_kb)
+    assert (problem.file, problem.line) == (QUESTIONS, line_of(tiny_kb, QUESTIONS, "exclusive: true"))
+    assert "only choices of a multichoice can be exclusive" in problem.message and problem.fix == "remove 'exclusive'"
+
+
+def test_anchors_in_a_knowledge_base_file_are_refused(tiny_kb):
+    edit(tiny_kb, RULES, "      fact: demo.purpose\n      equals: wellness", "      fact: &p demo.purpose\n      equals: wellness")
+    problem = only_error(tiny_kb)
+    assert problem.file == RULES and "anchors and aliases" in problem.message and problem.line > 1
