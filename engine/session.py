@@ -389,6 +389,11 @@ class Consultation:
 
     # --- saving ---------------------------------------------------------------------
 
+    @classmethod
+    def from_dict(cls, workspace: Workspace, data: Mapping) -> Consultation:
+        """The consultation saved by `to_dict` (see `Workspace.restore`)."""
+        return workspace.restore(data)
+
     def to_dict(self) -> dict:
         """JSON-safe data: module, answers in the order given, language, date, knowledge-base version."""
         from explanations.jsonview import plain
