@@ -163,7 +163,26 @@ class Workspace:
         given: Iterable[Outcome | Consultation] = (),
     ) -> Consultation:
         self.module(module_id)
-        return Consultation(self, module_id, _lang(lang), as_of, self.inputs_from(module_id, given))
+        given = list(given)
+        consultation = Consultation(self, module_id, _lang(lang), as_of, self.inputs_from(module_id, given))
+        carried = self.carried_answers(module_id, given)
+        if carried:
+            consultation._answers.update(carried)
+            consultation._replan(prune=True)
+        return consultation
+
+    def carried_answers(self, module_id: str, given: Iterable[Outcome | Consultation]) -> dict:
+        """Answers that other guides hand over to `module_id` (e.g. MDR → IVDR, engine.handover):
+        only from a guide whose result calls for the handover, and only the answers the two share."""
+        from engine.handover import handover_answers, handovers_offered
+
+        carried: dict = {}
+        for item in given:
+            outcome = item.outcome() if isinstance(item, Consultation) else item
+            facts = {**outcome.answers, **outcome.conclusions}
+            if module_id in handovers_offered(self.kb, outcome.module, facts):
+                carried.update(handover_answers(self.kb, outcome.module, outcome.answers, module_id))
+        return carried
 
     def restore(self, data: Mapping) -> Consultation:
         """A consultation from `Consultation.to_dict()` data (raises AnswerError if it is not that).
@@ -311,6 +330,13 @@ class Consultation:
         if error:
             raise AnswerError(Problem(fact, 0, *error.split(" — ", 1)))
         return why_not(self.compiled, self.outcome(), fact, value)
+
+    def handovers(self) -> list[str]:
+        """The guides this consultation's result hands over to (e.g. an IVD found by the MDR guide)."""
+        from engine.handover import handovers_offered
+
+        outcome = self.outcome()
+        return [m for m in handovers_offered(self.kb, self.module_id, {**outcome.answers, **outcome.conclusions}) if m != self.module_id]
 
     def what_if(self, changes: Mapping[str, object]) -> WhatIf:
         """What would change if some answers were different (the consultation itself does not)."""

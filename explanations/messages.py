@@ -86,6 +86,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Dina svar är sparade i {file}. Fortsätt med: vagvisare consult --resume {file}",
         "Your answers are saved in {file}. Continue with: vagvisare consult --resume {file}",
     ),
+    "handover": (
+        "Fortsätt i guiden {guide} med de svar som gäller där också: {command}",
+        "Go on in the guide {guide} with the answers that apply there too: {command}",
+    ),
     "answer_dropped": (
         "Ett sparat svar på {question} kunde inte användas ({reason}); frågan ställs igen om den behövs.",
         "A saved answer to {question} could not be used ({reason}); the question is asked again if needed.",

@@ -234,3 +234,36 @@ def test_evaluate_with_another_guides_answers(shipped, tmp_path):
     assert "mdr.class" not in data["not_answered"]
     bad = CliRunner().invoke(main, ["evaluate", "pathway", "--answers", str(pathway), "--with", str(pathway)])
     assert bad.exit_code == 2 and "cannot tell which guide" in bad.output
+
+
+def test_the_mdr_guide_hands_an_ivd_over_to_the_ivdr_guide_with_the_shared_answers(ws, tmp_path):
+    mdr = ws.consultation("mdr")
+    walk(mdr, dict(public_case(ws, "mdr-q-21").answers))
+    assert mdr.outcome().conclusions["mdr.is_medical_device"] == "ivd"
+    assert mdr.handovers() == ["ivdr"]
+    ivdr = ws.consultation("ivdr", given=[mdr], as_of=datetime.date(2026, 12, 1))
+    carried = {q: v for q, v in ivdr.answers.items()}
+    assert carried["ivdr.is_software"] is True and carried["ivdr.software_drives_device"] == "none"
+    assert ivdr.next_question.id not in carried  # the shared questions are not asked again
+    # an MDR result that is not an IVD hands nothing over
+    other = ws.consultation("mdr")
+    walk(other, dict(public_case(ws, "mdr-r01-01").answers))
+    assert other.handovers() == [] and ws.consultation("ivdr", given=[other]).answers == {}
+    # the terminal: the MDR result names the next command; --with carries the answers
+    saved = tmp_path / "mdr.yaml"
+    answers = dict(public_case(ws, "mdr-q-21").answers)
+    replies, probe = [], ws.consultation("mdr")
+    while (question := probe.next_question) is not None:
+        value = answers[question.id]
+        if question.type == "boolean":
+            replies.append("yes" if value else "no")
+        else:
+            picked = value if isinstance(value, list) else [value]
+            replies.append(",".join(str(question.values.index(v) + 1) for v in picked))
+        probe.answer(question.id, value)
+    typed = "".join(r + "\n" for r in replies)
+    result = CliRunner().invoke(main, ["consult", "mdr", "--lang", "en", "--save", str(saved)], input=typed)
+    assert result.exit_code == 0, result.output
+    assert f"vagvisare consult ivdr --with {saved}" in result.output
+    follow = CliRunner().invoke(main, ["consult", "ivdr", "--lang", "en", "--with", str(saved)], input="quit\n")
+    assert "Is the product itself software" not in follow.output

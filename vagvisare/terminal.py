@@ -121,6 +121,9 @@ def run_consultation(consultation: Consultation, read: Callable[[], str | None],
     print("\n" + to_text(outcome_markdown(consultation.compiled, consultation.outcome(), lang)), file=out)
     if save:
         print(msg("saved_in", lang, file=save), file=out)
+    for module in consultation.handovers():
+        title = consultation.kb.modules[module].title.get(lang)
+        print(msg("handover", lang, guide=title, command=f"vagvisare consult {module} --with {save or '…'}"), file=out)
     return 0
 
 
