@@ -85,7 +85,8 @@ def test_no_ce_udi_or_eudamed_device_registration_for_an_in_house_device(answers
 @given(answers=answer_sets(**{"mdr_obligations.production": "custom_made"}), as_of=DATES)
 def test_no_ce_udi_or_eudamed_device_registration_for_a_custom_made_device(answers, as_of):
     for outcome in outcomes(answers, as_of):
-        _no_ce_udi_or_device_registration(outcome)
+        if outcome.answers.get("mdr_obligations.production") == "custom_made":  # not asked for software, for instance
+            _no_ce_udi_or_device_registration(outcome)
 
 
 @SETTINGS
