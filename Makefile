@@ -14,13 +14,15 @@ $(STAMP): pyproject.toml setup.py
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# The main job: the guided MDR consultation in the terminal (language: LANG_UI=sv|en).
+# The main job: the web UI at http://127.0.0.1:5000 (SQLite in ./instance; DATABASE_URL for PostgreSQL).
+run: install
+	$(BIN)/vagvisare serve --host 127.0.0.1 --port 5000
+
+# The guided consultation in the terminal (language: LANG_UI=sv|en).
 LANG_UI ?= sv
 MODULE ?= mdr
-run: install
+consult: install
 	$(BIN)/vagvisare consult $(MODULE) --lang $(LANG_UI)
-
-consult: run
 
 lint: install
 	$(BIN)/ruff check .
@@ -32,7 +34,7 @@ format: install
 
 test: install lint
 	$(BIN)/vagvisare check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 # Benchmark experta against CLIPS; writes bench/results.json (see bench/README.md).
 bench: install
