@@ -7,11 +7,13 @@ no input makes it answer 500."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 import time
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
+from engine.errors import AnswerError
 from explanations.jsonview import outcome_json
 from webui.errors import api_error
 from webui.web import ws
@@ -90,12 +92,15 @@ def questions(module_id):
 def evaluate():
     if not request.is_json:
         return api_error(400, "body", "the body must be JSON (Content-Type: application/json)", 'send {"module": "mdr", "answers": {...}}')
-    body = request.get_json(silent=True)
+    try:
+        body = json.loads(request.get_data(cache=False))
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than any request needs
+        body = None
     if not isinstance(body, dict):
         return api_error(400, "body", "the body must be a JSON object", 'send {"module": "mdr", "answers": {...}}')
     unknown = sorted(set(body) - {"module", "answers", "as_of", "lang", "given"})
     if unknown:
-        return api_error(400, str(unknown[0])[:80], "unknown field", "use module, answers, as_of, lang, given")
+        return api_error(400, str(unknown[0])[:80] or "body", "unknown field", "use module, answers, as_of, lang, given")
     w = ws()
     module_id = body.get("module")
     if not isinstance(module_id, str) or module_id not in w.kb.modules:
@@ -103,6 +108,11 @@ def evaluate():
     answers = body.get("answers", {})
     if not isinstance(answers, dict):
         return api_error(400, "answers", "answers must be an object of question id to answer", 'e.g. {"mdr.is_software": true}')
+    for qid, raw in answers.items():  # name the answer that is wrong, not just "answers"
+        try:
+            w.parse_answers(module_id, {qid: raw}, "answers")
+        except AnswerError as exc:
+            return api_error(400, f"answers.{str(qid)[:120]}", exc.message, exc.fix)
     lang = body.get("lang", "sv")
     if lang not in ("sv", "en"):
         return api_error(400, "lang", "unknown language", "use sv or en")
