@@ -300,3 +300,56 @@ def test_json_body_of_saved_case_round_trips(app, client):
     data = stored(app, url)
     assert json.loads(json.dumps(data)) == data
     assert data["consultations"]["ip"]["format"] == "vagvisare.consultation/1"
+
+
+# --- consortium registers and the MDR → IVDR handover -------------------------------------
+
+
+def test_partner_table_fills_the_count_answers(client, app):
+    url = start(client, "consortium")
+    cid = case_id(url)
+    page = html(client.get(f"/c/{cid}/consortium/partners"))
+    rows = {"name_0": "Umeå universitet", "country_0": "SE", "kind_0": "university", "sme_0": "no"}
+    rows |= {
+        "name_1": "Oulun yliopisto",
+        "country_1": "FI",
+        "kind_1": "university",
+        "name_2": "<script>x</script>",
+        "country_2": "NO",
+        "kind_2": "company",
+        "sme_2": "yes",
+    }
+    r = client.post(f"/c/{cid}/consortium/partners", data={"csrf_token": token(page), "instrument": "horizon_collaborative", **rows})
+    assert r.status_code == 200
+    shown = facts(html(r))
+    assert shown["consortium.entity_count"] == "3" and shown["consortium.member_state_count"] == "2"
+    assert "<script>x" not in html(r)
+    saved = stored(app, url)
+    assert dict(saved["consultations"]["consortium"]["answers"])["consortium.entity_count"] == 3
+    assert saved["partners"][0]["name"] == "Umeå universitet"
+    bad = client.post(
+        f"/c/{cid}/consortium/partners",
+        data={"csrf_token": token(page), "instrument": "nope", "name_0": "X", "country_0": "SE", "kind_0": "alien"},
+    )
+    assert bad.status_code == 400 and stored(app, url) == saved
+
+
+def test_directory_and_calendar(client):
+    assert client.get("/directory").status_code == 200
+    assert "data-partner=" in html(client.get("/directory?q="))
+    assert client.get("/directory?role=<script>").status_code == 400
+    r = client.get("/calendar?lang=en")
+    assert r.status_code == 200 and "Call calendar" in html(r)
+
+
+def test_mdr_result_offers_the_ivdr_guide_with_shared_answers(client, app):
+    url = start(client, "mdr")
+    picks = {"mdr.is_software": "yes", "mdr.software_drives_device": "ivd_device"}
+    run_through(client, url, lambda qid, opts: picks.get(qid))
+    result = html(client.get(url + "/result"))
+    assert facts(result)["mdr.is_medical_device"] == "ivd" and 'data-handover="ivdr"' in result
+    r = client.post(url + "/handover/ivdr", data={"csrf_token": token(result)})
+    assert r.status_code == 303
+    carried = dict(stored(app, url)["consultations"]["ivdr"]["answers"])
+    assert carried.get("ivdr.is_software") is True
+    assert client.post(url + "/handover/ip", data={"csrf_token": token(result)}).status_code == 404

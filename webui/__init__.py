@@ -36,7 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     from flask_wtf.csrf import CSRFProtect
 
     from engine.session import Workspace
-    from webui import api, errors, pages, security, storage
+    from webui import api, errors, pages, registers, security, storage
 
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(DEFAULTS)
@@ -64,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(registers.bp)
 
     @app.cli.command("purge")
     def purge() -> None:  # flask --app webui purge

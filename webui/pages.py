@@ -259,6 +259,11 @@ def _result_context(case, cons):
         if kb.conclusions.get(f) is not None and kb.conclusions[f].type in ("choice", "boolean") and kb.fact_values(f)
     ]
     offers = handovers_offered(kb, cons.module_id, {**outcome.answers, **outcome.conclusions})
+    suggestions = []
+    if cons.module_id == "consortium":
+        from webui.registers import gap_suggestions
+
+        suggestions = [(kb.label("consortium.missing", g.gap, lang()), g) for g in gap_suggestions(case, outcome)]
     return {
         "case": case,
         "cons": cons,
@@ -272,6 +277,7 @@ def _result_context(case, cons):
         "open_goals": [render.fact_text(kb, g, lang()) for g in outcome.open_goals],
         "offers": [(m, kb.modules[m]) for m in offers if m in kb.modules],
         "kb_version": kb.version,
+        "suggestions": suggestions,
     }
 
 
@@ -425,6 +431,8 @@ def globals_():
         "kb_version_attr": lambda: ws().kb.version,
         "ws_guides": lambda: ws().guides(),
         "pdf_css": _pdf_css,
+        "fact_label": lambda fact: render.fact_text(ws().kb, fact, lang()),
+        "value_label": lambda fact, value: render.value_text(ws().kb, fact, value, lang()),
     }
 
 
