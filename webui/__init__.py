@@ -43,7 +43,13 @@ def create_app(config: dict | None = None) -> Flask:
     for key in DEFAULTS:
         env = os.environ.get(f"VAGVISARE_{key}")
         if env is not None:
-            app.config[key] = int(env) if isinstance(DEFAULTS[key], int) and not isinstance(DEFAULTS[key], bool) else env
+            default = DEFAULTS[key]
+            if isinstance(default, bool):
+                app.config[key] = env.strip().lower() in ("1", "true", "yes", "on")
+            elif isinstance(default, int):
+                app.config[key] = int(env)
+            else:
+                app.config[key] = env
     if os.environ.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
     app.config["SECRET_KEY"] = os.environ.get("VAGVISARE_SECRET_KEY") or os.environ.get("SECRET_KEY") or _local_secret()
