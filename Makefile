@@ -36,9 +36,11 @@ test: install lint
 	$(BIN)/vagvisare check
 	$(BIN)/python -m pytest -n 2
 
-# Benchmark experta against CLIPS; writes bench/results.json (see bench/README.md).
+# Benchmark experta against CLIPS, then the web UI and API under gunicorn (2 workers, loopback);
+# writes bench/results.json (see bench/README.md).
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/web.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
