@@ -353,3 +353,25 @@ def test_mdr_result_offers_the_ivdr_guide_with_shared_answers(client, app):
     carried = dict(stored(app, url)["consultations"]["ivdr"]["answers"])
     assert carried.get("ivdr.is_software") is True
     assert client.post(url + "/handover/ip", data={"csrf_token": token(result)}).status_code == 404
+
+
+def test_fuzz_pages_never_500(app):
+    """Any query string on any page of a finished consultation: never a 500."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    client = app.test_client()
+    url = start(client, "mdr")
+    run_through(client, url)
+    first = stored(app, url)["consultations"]["mdr"]["answers"][0][0]
+    pages = st.sampled_from(["/result", "/whatif", "/check", f"/change/{first}", "/report", "", "/../kb", "/../../../directory"])
+    keys = st.sampled_from(["why_not_fact", "why_not_value", f"q.{first}", "q.mdr.nope", "lang", "q", "role", "country", "rows"])
+    values = st.text(max_size=12) | st.sampled_from(["mdr.class", "I", "III", "yes", "no", "dont_know", "en", "true"])
+
+    @settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(pages, st.dictionaries(keys, values, max_size=3))
+    def check(page, params):
+        r = client.get(url + page, query_string=params)
+        assert r.status_code < 500, (page, params)
+
+    check()

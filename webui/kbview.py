@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from explanations import render
+from webui.web import md_html
 
 
 def _hit(query: str, *texts) -> bool:
@@ -23,7 +24,7 @@ def browse(kb, query: str, lang: str) -> dict:
                 q.id,
                 q.text.get(lang),
                 q.help.get(lang) if q.help else "",
-                render.to_html(render.cites(kb, q.sources, lang)) if q.sources else "",
+                md_html(render.cites(kb, q.sources, lang)) if q.sources else "",
             )
             for q in kb.questions.values()
             if q.module == m.id and _hit(query, q.id, q.text.sv, q.text.en, q.help.sv if q.help else "", q.help.en if q.help else "")
@@ -32,7 +33,7 @@ def browse(kb, query: str, lang: str) -> dict:
             (c.id, c.text.get(lang)) for c in kb.conclusions.values() if c.module == m.id and _hit(query, c.id, c.text.sv, c.text.en)
         ]
         rules = [
-            (r.id, r.title.get(lang), r.because.get(lang), render.to_html(render.cites(kb, r.sources, lang)) if r.sources else "")
+            (r.id, r.title.get(lang), r.because.get(lang), md_html(render.cites(kb, r.sources, lang)) if r.sources else "")
             for r in kb.rules.values()
             if r.module == m.id and _hit(query, r.id, r.title.sv, r.title.en, r.because.sv, r.because.en)
         ]
@@ -60,5 +61,5 @@ def pathway_views(consultation, lang: str) -> dict:
     highlight = highlight_from_outcome(consultation.compiled, consultation.outcome()) if consultation is not None else NO_HIGHLIGHT
     graph = build_graph(pathway)
     svg = render_svg(pathway, graph, lang, highlight)
-    text_html = render.to_html(render_markdown(pathway, graph, ws.kb, lang, highlight))
+    text_html = md_html(render_markdown(pathway, graph, ws.kb, lang, highlight))
     return {"svg": svg, "text_html": text_html}

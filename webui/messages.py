@@ -47,6 +47,7 @@ WEB: dict[str, tuple[str, str]] = {
     "no_answer": ("Välj ett svar, eller Vet inte.", "Choose an answer, or Don't know."),
     "bad_number": ("Skriv ett tal, till exempel 12 eller 3,5.", "Enter a number, for example 12 or 3.5."),
     "both_dont_know": ("Välj antingen svar eller Vet inte, inte båda.", "Choose either answers or Don't know, not both."),
+    "answer_not_used": ("Svaret kunde inte användas", "The answer could not be used"),
     "check_title": ("Kontrollera dina svar", "Check your answers"),
     "check_intro": ("Stämmer svaren? Du kan ändra vilket svar som helst.", "Are the answers right? You can change any answer."),
     "answer": ("Svar", "Answer"),

@@ -11,7 +11,7 @@ from explanations import render
 from explanations.jsonview import plain
 from webui import kbview
 from webui.forms import FormProblem, raw_answer, shown_value
-from webui.web import Case, disown, lang, own, store, ws
+from webui.web import Case, disown, lang, md_html, own, store, ws
 
 bp = Blueprint("pages", __name__)
 
@@ -104,10 +104,10 @@ def _consultation(case: Case, module_id: str):
 
 
 def _question_page(case, cons, question, *, mode="answer", chosen=(), error=None, status=200):
-    why_html = render.to_html(render.why_markdown(cons.compiled, cons.why(question.id), lang()))
-    sources_html = render.to_html(render.cites(ws().kb, question.sources, lang())) if question.sources else ""
+    why_html = md_html(render.why_markdown(cons.compiled, cons.why(question.id), lang()))
+    sources_html = md_html(render.cites(ws().kb, question.sources, lang())) if question.sources else ""
     definitions = [
-        (d.term.get(lang()), d.meaning.get(lang()), render.to_html(render.cite(ws().kb, d.source, lang())) if d.source else "")
+        (d.term.get(lang()), d.meaning.get(lang()), md_html(render.cite(ws().kb, d.source, lang())) if d.source else "")
         for d in question.definitions
     ]
     answered, left = cons.progress()
@@ -219,7 +219,7 @@ def _result_context(case, cons):
     conclusions = []
     for fact in goals + others:
         value = outcome.conclusions[fact]
-        how_html = render.to_html(render.how_markdown(cons.compiled, cons.how(fact), lang(), shown - {fact})) if fact in goals else ""
+        how_html = md_html(render.how_markdown(cons.compiled, cons.how(fact), lang(), shown - {fact})) if fact in goals else ""
         conclusions.append(
             {
                 "fact": fact,
@@ -244,13 +244,13 @@ def _result_context(case, cons):
     for rule_id, rec in outcome.recommendations:
         if rec.id not in seen:
             seen.add(rec.id)
-            recs.append((rec.text.get(lang()), render.to_html(render.cites(kb, cons.compiled.rules[rule_id].sources, lang()))))
+            recs.append((rec.text.get(lang()), md_html(render.cites(kb, cons.compiled.rules[rule_id].sources, lang()))))
     why_not_html = ""
     fact, value = request.args.get("why_not_fact"), request.args.get("why_not_value")
     if fact and value is not None:
         try:
             blocked = cons.why_not(fact, _typed(kb, fact, value))
-            why_not_html = render.to_html(render.why_not_markdown(cons.compiled, blocked, fact, _typed_value(kb, fact, value), lang()))
+            why_not_html = md_html(render.why_not_markdown(cons.compiled, blocked, fact, _typed_value(kb, fact, value), lang()))
         except AnswerError:
             abort(400)
     why_not_choices = [
@@ -364,7 +364,7 @@ def _report_md(cons) -> str:
 def report(case_id, module_id):
     case = Case.load(case_id)
     cons = _consultation(case, module_id)
-    return render_template("report.html", case=case, cons=cons, report_html=render.to_html(_report_md(cons)), kb_version=ws().kb.version)
+    return render_template("report.html", case=case, cons=cons, report_html=md_html(_report_md(cons)), kb_version=ws().kb.version)
 
 
 @bp.get("/c/<case_id>/<module_id>/report.md")
@@ -384,9 +384,7 @@ def report_pdf(case_id, module_id):
 
     case = Case.load(case_id)
     cons = _consultation(case, module_id)
-    page = render_template(
-        "report.html", case=case, cons=cons, report_html=render.to_html(_report_md(cons)), kb_version=ws().kb.version, pdf=True
-    )
+    page = render_template("report.html", case=case, cons=cons, report_html=md_html(_report_md(cons)), kb_version=ws().kb.version, pdf=True)
     pdf = HTML(string=page, base_url=None, url_fetcher=_no_fetch).write_pdf()
     return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="vagvisare-{module_id}.pdf"'})
 

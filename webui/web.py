@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from urllib.parse import urlencode
 
@@ -149,3 +150,12 @@ class Case:
 
     def dump(self) -> str:
         return json.dumps(self.data)
+
+
+@functools.lru_cache(maxsize=4096)
+def md_html(markdown_text: str) -> str:
+    """explanations.render.to_html, remembered: the same Markdown (a question's sources, a why)
+    comes back on every page view, and to_html is pure."""
+    from explanations.render import to_html
+
+    return to_html(markdown_text)
