@@ -185,6 +185,9 @@ def test_case_groups_guides_and_pathway_reads_mdr(client, app, shipped):
     assert set(data["consultations"]) == {"mdr", "pathway"}
     assert "mdr.is_medical_device" in data["consultations"]["pathway"]["inputs"]
     run_through(client, f"/c/{cid}/pathway")
+    page = html(client.get(f"/c/{cid}"))
+    assert client.post(f"/c/{cid}/start", data={"module": "mdr_obligations", "csrf_token": token(page)}).status_code == 303
+    assert "mdr.class" in stored(app, url)["consultations"]["mdr_obligations"]["inputs"]
     graph = html(client.get(f"/c/{cid}/pathway/graph"))
     assert "<svg" in graph and 'role="img"' in graph and 'id="pathway-text"' in graph
 
