@@ -214,6 +214,7 @@ def test_save_resume_and_delete(app, client):
     page = html(third.get("/"))
     assert third.post("/resume", data={"code": cid, "csrf_token": token(page)}).status_code == 303
     assert third.post("/resume", data={"code": "x" * 32, "csrf_token": token(page)}).status_code == 404
+    assert "data-delete" in html(third.get(f"/c/{cid}/delete"))
     r = third.post(f"/c/{cid}/delete", data={"csrf_token": token(page)})
     assert r.status_code == 200 and stored(app, url) is None
     assert client.get(url).status_code == 404

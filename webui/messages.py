@@ -85,6 +85,10 @@ WEB: dict[str, tuple[str, str]] = {
         "Your answers are saved after every question. Write down this code, or keep the link, to continue later:",
     ),
     "delete": ("Radera mina svar", "Delete my answers"),
+    "delete_confirm": (
+        "Alla svar i detta ärende raderas nu från databasen och kan inte återskapas.",
+        "Every answer of this case is now deleted from the database and cannot be recovered.",
+    ),
     "deleted": ("Dina svar är raderade.", "Your answers are deleted."),
     "case_guides": ("Andra vägledningar för samma idé", "Other guides for the same idea"),
     "case_guides_intro": (

@@ -61,6 +61,11 @@ def case(case_id):
     return render_template("case.html", case=c, guides=ws().guides())
 
 
+@bp.get("/c/<case_id>/delete")
+def delete_confirm(case_id):
+    return render_template("delete.html", case=Case.load(case_id))
+
+
 @bp.post("/c/<case_id>/delete")
 def delete(case_id):
     Case.load(case_id)
