@@ -208,6 +208,13 @@ def test_keyboard_only(browser, server, shots):
             page.keyboard.press("Enter")
     assert "check" in page.url
     page.screenshot(path=str(shots / "keyboard-done.png"))
+    case = page.url.split("/")[4]
+    page.goto(f"{server}/c/{case}/consortium/partners?lang=en")
+    axe(page, "partner-table", shots)
+    page.goto(f"{server}/c/{case}")
+    axe(page, "case", shots)
+    page.goto(f"{server}/no-such-page")
+    axe(page, "error-404", shots)
 
 
 def teardown_module(module):
