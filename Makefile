@@ -34,7 +34,7 @@ format: install
 
 test: install lint
 	$(BIN)/vagvisare check
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 -rs
 
 # Benchmark experta against CLIPS, then the web UI and API under gunicorn (2 workers, loopback);
 # writes bench/results.json (see bench/README.md).
