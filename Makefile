@@ -14,13 +14,15 @@ $(STAMP): pyproject.toml setup.py
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# The main job: the guided MDR consultation in the terminal (language: LANG_UI=sv|en).
+# The main job: the web UI at http://127.0.0.1:5000 (SQLite in ./instance; DATABASE_URL for PostgreSQL).
+run: install
+	$(BIN)/vagvisare serve --host 127.0.0.1 --port 5000
+
+# The guided consultation in the terminal (language: LANG_UI=sv|en).
 LANG_UI ?= sv
 MODULE ?= mdr
-run: install
+consult: install
 	$(BIN)/vagvisare consult $(MODULE) --lang $(LANG_UI)
-
-consult: run
 
 lint: install
 	$(BIN)/ruff check .
@@ -32,11 +34,13 @@ format: install
 
 test: install lint
 	$(BIN)/vagvisare check
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 -rs
 
-# Benchmark experta against CLIPS; writes bench/results.json (see bench/README.md).
+# Benchmark experta against CLIPS, then the web UI and API under gunicorn (2 workers, loopback);
+# writes bench/results.json (see bench/README.md).
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/web.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -17,7 +17,7 @@ for top in ("knowledge_base", "rules"):
         FOLDERS["vagvisare.kb." + ".".join(rel.parts)] = rel.as_posix()
 
 setup(
-    packages=["engine", "engine.backends", "explanations", "vagvisare", "webui", *FOLDERS],
+    packages=["engine", "engine.backends", "explanations", "vagvisare", "webui", "webui.migrations", "webui.migrations.versions", *FOLDERS],
     package_dir=FOLDERS,
-    package_data={name: ["*.yaml"] for name in FOLDERS},
+    package_data={**{name: ["*.yaml"] for name in FOLDERS}, "webui": ["templates/*.html", "static/*"], "webui.migrations": ["*.mako"]},
 )

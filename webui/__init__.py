@@ -1,0 +1,90 @@
+"""The web UI of Vägvisare: `create_app(config)` builds the Flask app.
+
+Pages (webui.pages), the JSON API (webui.api) and the knowledge-base browser call only the
+Consultation API (engine.session) and explanations/*. Consultations live in the database
+(webui.storage), never in the process, so any worker can serve any request and a killed
+server loses nothing it has acknowledged.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+DEFAULTS = {
+    "DATABASE_URL": None,  # None: a SQLite file in the instance folder
+    "RETENTION_DAYS": 90,
+    "MAX_CONTENT_LENGTH": 256 * 1024,  # a form or API request is far smaller; 413 above this
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "vagvisare",
+    "PERMANENT_SESSION_LIFETIME": 90 * 24 * 3600,
+    "WTF_CSRF_TIME_LIMIT": None,  # the token is bound to the session; forms may stay open long
+    "WTF_CSRF_SSL_STRICT": False,  # behind a proxy the Referer check breaks; the token is the check
+    "API_RATE_LIMIT": 600,  # requests per minute and client address (0: no limit)
+    "KB_ROOT": None,
+    "ENGINE": None,
+    "WORKSPACE": None,  # an open engine.session.Workspace to share (tests)
+}
+
+
+def create_app(config: dict | None = None) -> Flask:
+    from flask_wtf.csrf import CSRFProtect
+
+    from engine.session import Workspace
+    from webui import api, errors, pages, registers, security, storage
+
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(DEFAULTS)
+    for key in DEFAULTS:
+        env = os.environ.get(f"VAGVISARE_{key}")
+        if env is not None:
+            default = DEFAULTS[key]
+            if isinstance(default, bool):
+                app.config[key] = env.strip().lower() in ("1", "true", "yes", "on")
+            elif isinstance(default, int):
+                app.config[key] = int(env)
+            else:
+                app.config[key] = env
+    if os.environ.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    app.config["SECRET_KEY"] = os.environ.get("VAGVISARE_SECRET_KEY") or os.environ.get("SECRET_KEY") or _local_secret()
+    app.config.update(config or {})
+    if not app.config["DATABASE_URL"]:
+        folder = Path(os.environ.get("VAGVISARE_DATA", "instance")).resolve()
+        folder.mkdir(parents=True, exist_ok=True)
+        app.config["DATABASE_URL"] = f"sqlite:///{folder / 'vagvisare.sqlite3'}"
+
+    app.extensions["vagvisare_ws"] = app.config.get("WORKSPACE") or Workspace.open(app.config["KB_ROOT"], app.config["ENGINE"])
+    engine = storage.make_engine(app.config["DATABASE_URL"])
+    storage.upgrade(engine)
+    app.extensions["vagvisare_store"] = storage.Store(engine)
+
+    CSRFProtect(app)
+    app.extensions["csrf"].exempt(api.bp)
+    security.init(app)
+    errors.init(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(registers.bp)
+
+    @app.cli.command("purge")
+    def purge() -> None:  # flask --app webui purge
+        print(app.extensions["vagvisare_store"].purge(app.config["RETENTION_DAYS"]))
+
+    return app
+
+
+def _local_secret() -> str:
+    """For local use only: a secret generated once and kept in the instance folder."""
+    folder = Path(os.environ.get("VAGVISARE_DATA", "instance")).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
