@@ -23,6 +23,7 @@ from engine.answers import parse_date
 from engine.conditions import parse_condition
 from engine.errors import KnowledgeBaseError
 from engine.model import (
+    AUDIENCES,
     FACT_TYPES,
     AnswerMapping,
     Choice,
@@ -280,7 +281,9 @@ def _question(reader: Reader, node, line: int, module: str) -> Question | None:
 
 
 def _module(kb: KnowledgeBase, reader: Reader, doc: Located, folder: str) -> None:
-    if not reader.keys(doc, "a module file", ("module", "title", "goals"), ("intro", "conclusions", "inputs", "version", "handover")):
+    if not reader.keys(
+        doc, "a module file", ("module", "title", "goals"), ("intro", "conclusions", "inputs", "version", "handover", "audience")
+    ):
         return
     mid = str(doc["module"])
     if mid != folder:
@@ -326,12 +329,21 @@ def _module(kb: KnowledgeBase, reader: Reader, doc: Located, folder: str) -> Non
         id=mid,
         title=reader.text(doc, "title", f"module '{mid}'") or Text(mid, mid),
         intro=reader.text(doc, "intro", f"module '{mid}'", required=False) or Text("", ""),
+        audience=_audience(reader, doc),
         goals=tuple(str(g) for g in goals),
         inputs=tuple(str(i) for _, i in reader.items(doc, "inputs", "facts of other guides")),
         origin=reader.origin(doc, "goals"),
         version=reader.string(doc, "version", f"module '{mid}'"),
         handovers=_handovers(reader, doc),
     )
+
+
+def _audience(reader: Reader, doc: Located) -> str:
+    audience = doc.get("audience", "public")
+    if audience not in AUDIENCES:
+        reader.problem(doc.line_of("audience"), f"unknown audience {audience!r}", f"use one of: {', '.join(AUDIENCES)}")
+        return "public"
+    return audience
 
 
 def _handovers(reader: Reader, doc: Located) -> tuple[Handover, ...]:

@@ -282,6 +282,11 @@ class Handover:
     origin: Origin
 
 
+#: Who a guide is for: `public` guides are offered to everyone; `advisors` guides (triage) only
+#: to the programme's advisors.
+AUDIENCES = ("public", "advisors")
+
+
 @dataclass(frozen=True)
 class Module:
     """A guide (e.g. `mdr`): its goal conclusions and, in knowledge-base order, its parts."""
@@ -293,6 +298,7 @@ class Module:
     inputs: tuple[str, ...]  # facts of other modules this module reads, given with the answers
     origin: Origin
     version: str = ""  # the advisors' version text of the guide (e.g. the date its rules were last read)
+    audience: str = "public"  # one of AUDIENCES
     handovers: tuple[Handover, ...] = ()  # other guides that hand over to this one
 
 

@@ -38,6 +38,9 @@ from engine.problems import Problem, did_you_mean, show
 from engine.relevance import Relevance, Why
 from engine.state import prepare
 
+#: The order guides are offered in: the ones people start with first.
+GUIDE_ORDER = ("mdr", "ivdr", "ip", "pathway", "consortium", "mdr_obligations", "triage")
+
 #: The format of `Consultation.to_dict`; `from_dict` reads this and nothing else.
 FORMAT = "vagvisare.consultation/1"
 
@@ -77,9 +80,16 @@ class Workspace:
     def version(self) -> str:
         return self.kb.version
 
-    def guides(self) -> list[Module]:
-        """The guides, in knowledge-base order."""
-        return list(self.kb.modules.values())
+    def guides(self, audience: str | None = "public") -> list[Module]:
+        """The guides for `audience` (None: all), in the order of `GUIDE_ORDER`, then the rest."""
+        chosen = [m for m in self.kb.modules.values() if audience is None or m.audience == audience]
+        rank = {m: i for i, m in enumerate(GUIDE_ORDER)}
+        return sorted(chosen, key=lambda m: rank.get(m.id, len(rank)))
+
+    def typical_questions(self, module_id: str) -> int:
+        """How many questions a consultation of this guide usually takes: the median of its test cases."""
+        counts = sorted(len([f for f in c.answers if f in self.kb.questions]) for c in self.kb.tests if c.module == module_id)
+        return counts[len(counts) // 2] if counts else len(self.kb.module_questions(module_id))
 
     def module(self, module_id: str) -> CompiledModule:
         if module_id not in self.kb.modules:

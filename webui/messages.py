@@ -16,6 +16,10 @@ WEB: dict[str, tuple[str, str]] = {
     "other_lang": ("In English", "På svenska"),
     "choose_guide": ("Välj en vägledning", "Choose a guide"),
     "start": ("Starta", "Start"),
+    "guide_length": (
+        "Oftast omkring {n} frågor, ungefär {minutes} minuter.",
+        "Usually about {n} questions, roughly {minutes} minutes.",
+    ),
     "start_guide": ("Starta vägledningen {title}", "Start the guide {title}"),
     "privacy": (
         "Det du skriver sparas bara i denna tjänsts databas, under en kod som bara du känner till, och raderas efter {days} dagar. "

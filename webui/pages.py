@@ -24,7 +24,17 @@ def _module_or_404(module_id: str):
 
 @bp.get("/")
 def start():
-    return render_template("start.html", guides=ws().guides())
+    return render_template("start.html", guides=ws().guides(), lengths=_lengths())
+
+
+def _lengths() -> dict[str, tuple[int, int]]:
+    """Per guide: the usual number of questions and the minutes they take (about 30 s each)."""
+    workspace = ws()
+    out = {}
+    for guide in workspace.guides():
+        n = workspace.typical_questions(guide.id)
+        out[guide.id] = (n, max(2, round(n / 2)))
+    return out
 
 
 @bp.post("/start")
@@ -42,7 +52,7 @@ def start_post():
 def resume():
     code = request.form.get("code", "").strip()
     if store().load(code) is None:
-        return render_template("start.html", guides=ws().guides(), resume_error=True), 404
+        return render_template("start.html", guides=ws().guides(), lengths=_lengths(), resume_error=True), 404
     own(code)
     return redirect(url_for("pages.case", case_id=code), 303)
 
