@@ -8,8 +8,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
-from conftest import shipped_kb, shipped_workspace, write_kb
+from conftest import TINY, shipped_kb, shipped_workspace, write_kb
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from engine.errors import AnswerError
 from engine.loader import load
@@ -385,3 +388,29 @@ def test_play_stops_cleanly_when_input_ends_and_refuses_an_unknown_id():
     result = CliRunner().invoke(main, ["scenario", "play", "poster"])
     assert result.exit_code == 2
     assert "unknown scenario 'poster'" in result.output
+
+
+# --- hostile files ------------------------------------------------------------------------
+
+FUZZ_KEYS = st.sampled_from(
+    ["scenarios", "id", "title", "narrative", "guide", "answers", "misconception", "key_questions", "predict", "discussion",
+     "learning_points", "as_of", "sv", "en", "demo", "demo.purpose", "demo.weight", "demo.verdict", "medical"]
+)  # fmt: skip
+FUZZ_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-3, 30), st.text(max_size=8), st.dates(), st.sampled_from(["demo", "medical"])
+)
+FUZZ_DATA = st.recursive(
+    FUZZ_SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.one_of(FUZZ_KEYS, FUZZ_SCALARS), inner, max_size=5)),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=FUZZ_DATA)
+def test_any_yaml_in_a_scenarios_file_gives_problems_not_exceptions(tmp_path_factory, data):
+    root = write_kb(tmp_path_factory.mktemp("kb"), TINY)
+    write_kb(root, {FILE: yaml.safe_dump({"scenarios": [data]} if isinstance(data, dict) else data, allow_unicode=True)})
+    _, problems = load(root, strict=False)
+    for problem in problems:
+        assert problem.file == FILE and problem.message
