@@ -141,4 +141,85 @@ def tally_markdown(kb: KnowledgeBase, result: Tally, lang: str) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["SCENARIO_MESSAGES", "smsg", "scenario_intro_markdown", "reveal_markdown", "learning_markdown", "tally_markdown"]
+def summary_markdown(kb: KnowledgeBase, scenario: Scenario, steps: tuple[RevealStep, ...], result: Tally, lang: str) -> str:
+    """The after-session export: the case, the distributions, the reasoning, the learning
+    points and the discussion prompts, in one Markdown document."""
+    return "\n".join(
+        [
+            scenario_intro_markdown(kb, scenario, lang),
+            tally_markdown(kb, result, lang),
+            reveal_markdown(kb, scenario, steps, lang),
+            learning_markdown(scenario, lang),
+            f"> {smsg('disclaimer', lang)}",
+            "",
+        ]
+    )
+
+
+def _plain_key(key):
+    return list(key) if isinstance(key, tuple) else key
+
+
+def reveal_data(kb: KnowledgeBase, steps: tuple[RevealStep, ...]) -> list[dict]:
+    """The reveal as JSON-ready data (for the web sessions): values as in answers files."""
+    from explanations.jsonview import plain
+
+    def rule(r: RevealRule) -> dict:
+        return {
+            "id": r.id,
+            "title": r.title,
+            "because": r.because,
+            "sources": [
+                {"source": s.source, "citation": s.citation, "pinpoint": s.pinpoint, "title": s.title, "url": s.url} for s in r.sources
+            ],
+        }
+
+    return [
+        {
+            "kind": step.kind,
+            "fact": step.fact,
+            "text": step.text,
+            "value": plain(kb, step.fact, step.value),
+            "value_text": step.value_text,
+            "key": step.key,
+            "predicted": step.predicted,
+            "rules": [rule(r) for r in step.rules],
+            "overridden": [{"rule": rule(r), "value_text": v} for r, v in step.overridden],
+            "opens": list(step.opens),
+            "checked_by": [rule(r) for r in step.checked_by],
+        }
+        for step in steps
+    ]
+
+
+def tally_data(result: Tally) -> dict:
+    """The distributions as JSON-ready data: each answer as [value, count], most frequent first."""
+
+    def dist(d) -> dict:
+        return {
+            "fact": d.fact,
+            "expected": _plain_key(d.expected),
+            "counts": [[_plain_key(k), n] for k, n in d.counts.items()],
+            "answered": d.answered,
+            "correct": d.correct,
+            "dont_know": d.dont_know,
+        }
+
+    return {
+        "participants": result.participants,
+        "questions": [dist(d) for d in result.questions],
+        "predictions": [dist(d) for d in result.predictions],
+    }
+
+
+__all__ = [
+    "SCENARIO_MESSAGES",
+    "smsg",
+    "scenario_intro_markdown",
+    "reveal_markdown",
+    "learning_markdown",
+    "tally_markdown",
+    "summary_markdown",
+    "reveal_data",
+    "tally_data",
+]

@@ -4,6 +4,7 @@ in the terminal (`vagvisare scenario`)."""
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from engine.scenarios import (
 )
 from engine.session import Workspace
 from explanations.how import how
+from explanations.scenario_view import reveal_data, summary_markdown, tally_data
 from vagvisare.cli import main
 
 SCENARIO = """
@@ -414,3 +416,41 @@ def test_any_yaml_in_a_scenarios_file_gives_problems_not_exceptions(tmp_path_fac
     _, problems = load(root, strict=False)
     for problem in problems:
         assert problem.file == FILE and problem.message
+
+
+# --- views for the web sessions and the export ------------------------------------------
+
+
+def test_the_summary_export_and_the_json_data():
+    ws = shipped_workspace()
+    scenario = SHIPPED.get("ip-poster-before-patent")
+    steps = reveal_steps(ws, scenario, "en")
+    responses = [{"ip.disclosure_status": "disclosed_publicly", "ip.novelty_destroyed": "no"}, {"ip.disclosure_channel": ["poster"]}]
+    result = tally(ws, scenario, responses)
+    text = summary_markdown(ws.kb, scenario, steps, result, "en")
+    assert text.startswith("# The poster at the conference in Gothenburg")
+    for part in (
+        "*2 participants*",
+        "## Questions",
+        "## Predictions",
+        "## How Vägvisare reasons",
+        "## Learning points",
+        "## For discussion",
+    ):
+        assert part in text
+    assert "  - Poster: 1 ✓" in text and "(1 answers, 0 right)" in text
+    data = tally_data(result)
+    assert json.loads(json.dumps(data)) == data
+    channel = next(d for d in data["questions"] if d["fact"] == "ip.disclosure_channel")
+    assert channel == {
+        "fact": "ip.disclosure_channel",
+        "expected": ["poster"],
+        "counts": [[["poster"], 1]],
+        "answered": 1,
+        "correct": 1,
+        "dont_know": 0,
+    }
+    revealed = reveal_data(ws.kb, steps)
+    assert json.loads(json.dumps(revealed)) == revealed
+    assert [s["fact"] for s in revealed] == [s.fact for s in steps]
+    assert all(r["sources"] for s in revealed for r in s["rules"])
