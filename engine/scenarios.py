@@ -427,8 +427,10 @@ class RevealRule:
 @dataclass(frozen=True)
 class RevealStep:
     """One step of the reasoning. `kind` is 'question' (an answer the narrative implies and the
-    fired rules that use it) or 'conclusion' (a fact the rules concluded: an intermediate one, or
-    a predicted goal, `predicted`). `value` is the model value, `value_text` how users read it."""
+    fired rules that use it), 'input' (another guide's result this guide reads, or the date the
+    law is applied as of, and the fired rules that use it) or 'conclusion' (a fact the rules
+    concluded: an intermediate one, or a predicted goal, `predicted`). `value` is the model
+    value, `value_text` how users read it."""
 
     kind: str
     fact: str
@@ -463,13 +465,13 @@ def reveal_steps(workspace, scenario: Scenario, lang: str = "sv") -> tuple[Revea
     """The system's reasoning on the scenario, from the real `how` explanation of its outcome.
 
     For each predicted goal, its proof is walked depth first: every answer a rule matched is a
-    'question' step (with all fired rules of the proofs that use it), every concluded fact a
+    'question' step (another guide's result or the date an 'input' step) (with all fired rules of the proofs that use it), every concluded fact a
     'conclusion' step after the steps it rests on, the predicted goal last. A key question that
     no proof uses (it only decides which questions are asked, or the rules reading it did not
     fire) is placed before the first proof question asked after it, with the fired rules that
     matched it, if any, else the rules that read it and did not fire (`checked_by`)."""
     from explanations.how import how
-    from explanations.render import value_text
+    from explanations.render import fact_text, value_text
 
     kb = workspace.kb
     compiled = workspace.module(scenario.guide)
@@ -499,6 +501,12 @@ def reveal_steps(workspace, scenario: Scenario, lang: str = "sv") -> tuple[Revea
                     rules.append(step.rule.id)
             elif premise.fact in compiled.concluders:
                 visit_fact(premise.fact)
+            else:  # another guide's result this guide reads (`inputs:`), or the date the law is applied as of
+                if ("input", premise.fact) not in order:
+                    order.append(("input", premise.fact))
+                rules = users.setdefault(premise.fact, [])
+                if step.rule.id not in rules:
+                    rules.append(step.rule.id)
 
     for goal in scenario.predict:
         visit_fact(goal)
@@ -515,14 +523,16 @@ def reveal_steps(workspace, scenario: Scenario, lang: str = "sv") -> tuple[Revea
     fired = {f.rule for f in outcome.trace}
     steps = []
     for kind, fact in order:
-        value = outcome.answers.get(fact, ABSENT) if kind == "question" else outcome.conclusions.get(fact, ABSENT)
-        decl = kb.questions.get(fact) or kb.conclusions.get(fact)
-        rule_ids = users.get(fact, []) if kind == "question" else deciders.get(fact, [])
+        if kind == "conclusion":
+            value = outcome.conclusions.get(fact, ABSENT)
+        else:
+            value = outcome.as_of if fact == AS_OF else outcome.answers.get(fact, ABSENT)
+        rule_ids = deciders.get(fact, []) if kind == "conclusion" else users.get(fact, [])
         steps.append(
             RevealStep(
                 kind=kind,
                 fact=fact,
-                text=decl.text.get(lang) if decl else fact,
+                text=fact_text(kb, fact, lang),
                 value=value,
                 value_text=value_text(kb, fact, value, lang),
                 rules=tuple(_reveal_rule(kb, compiled.rules[r], lang) for r in rule_ids),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 
-from engine.model import DONT_KNOW_WORD, KnowledgeBase
+from engine.model import AS_OF, DONT_KNOW_WORD, KnowledgeBase
 from engine.scenarios import RevealRule, RevealStep, Scenario, Tally
 from explanations.messages import MESSAGES
 from explanations.render import fact_text, value_text
@@ -52,6 +52,7 @@ SCENARIO_MESSAGES: dict[str, tuple[str, str]] = {
     "scenario_predictions": ("Gissningar", "Predictions"),
     "scenario_or_dont_know": ('eller "vet inte"', 'or "don\'t know"'),
     "scenario_stopped": ("Avbrutet innan alla frågor var besvarade.", "Stopped before every question was answered."),
+    "scenario_input": ("från en annan guide", "from another guide"),
     "scenario_as_of": ("Lagen tillämpad som den gäller {date}.", "The law applied as it stands on {date}."),
 }
 
@@ -82,7 +83,8 @@ def reveal_markdown(kb: KnowledgeBase, scenario: Scenario, steps: tuple[RevealSt
     mine = mine or {}
     lines = [f"## {smsg('scenario_reveal', lang)}", ""]
     for n, step in enumerate(steps, 1):
-        head = f"{n}. **{_escape(step.text)}** → **{_escape(step.value_text)}**"
+        given = f" ({smsg('scenario_input', lang)})" if step.kind == "input" and step.fact != AS_OF else ""
+        head = f"{n}. **{_escape(step.text)}** → **{_escape(step.value_text)}**{given}"
         lines.append(head)
         if step.fact in mine:
             yours = mine[step.fact]
@@ -90,7 +92,7 @@ def reveal_markdown(kb: KnowledgeBase, scenario: Scenario, steps: tuple[RevealSt
             verdict = smsg("scenario_right" if yours == step.value else "scenario_not_right", lang)
             label = smsg("scenario_your_answer" if step.kind == "question" else "scenario_your_prediction", lang)
             lines.append(f"   - {label}: {shown} ({verdict})")
-        label = smsg("scenario_used_by" if step.kind == "question" else "scenario_decided_by", lang)
+        label = smsg("scenario_decided_by" if step.kind == "conclusion" else "scenario_used_by", lang)
         for rule in step.rules:
             lines.append(f"   - {label}: {_rule_line(rule)}")
         for rule, value in step.overridden:

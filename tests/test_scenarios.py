@@ -241,16 +241,19 @@ def test_the_reveal_follows_the_rule_trace(scenario, lang):
             assert rule.id in fired, f"{rule.id} did not fire"
             assert rule.sources and all(s.citation for s in rule.sources)
             assert rule.title == kb.rules[rule.id].title.get(lang)
-            if step.kind == "question":
+            if step.kind in ("question", "input"):
                 assert step.fact in dict(fired[rule.id].matched)
             else:
                 assert step.fact in dict(kb.rules[rule.id].conclude)
                 # a conclusion comes after every answer and conclusion its rules matched
-                assert {f for f, _ in fired[rule.id].matched if f in kb.questions or f in compiled.concluders} <= seen
+                assert {f for f, _ in fired[rule.id].matched} <= seen
         for rule in step.checked_by:
             assert rule.id not in fired
         if step.kind == "question":
             assert step.value == outcome.answers[step.fact]
+        elif step.kind == "input":
+            assert step.fact in kb.modules[scenario.guide].inputs or step.fact == "as_of"
+            assert step.value == (outcome.as_of if step.fact == "as_of" else outcome.answers[step.fact])
         else:
             assert step.value == outcome.conclusions.get(step.fact, ABSENT)  # ABSENT: a rule matched that nothing concluded it
         seen.add(step.fact)
