@@ -224,6 +224,8 @@ def _scenario(reader: Reader, node, line: int, kb: KnowledgeBase | None) -> Scen
     if not isinstance(note, str):
         reader.problem(m.line_of("note_for_trainers"), f"'note_for_trainers' of {what} must be a plain text", "write one line of text")
         note = ""
+    elif note.strip():  # listed by `check` like the advisors' notes on rules; never shown to participants
+        reader.problem(m.line_of("note_for_trainers"), f"note for trainers on {what}: {note.strip()}", "", "note")
     if kb is not None:
         ok &= _check_names(reader, m, what, kb, guide, answers, key_questions, predict, as_of)
     if not ok or answers is None or not key_questions or not predict:

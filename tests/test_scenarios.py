@@ -457,3 +457,11 @@ def test_the_summary_export_and_the_json_data():
     assert json.loads(json.dumps(revealed)) == revealed
     assert [s["fact"] for s in revealed] == [s.fact for s in steps]
     assert all(r["sources"] for s in revealed for r in s["rules"])
+
+
+def test_a_note_for_trainers_is_listed_as_a_note(tiny_kb):
+    scenario_kb(tiny_kb, textwrap.dedent(SCENARIO) + "    note_for_trainers: Ask who has built something heavy.\n")
+    _, problems = load(tiny_kb, strict=False)
+    assert [str(p) for p in problems] == [
+        f"{FILE}:20: note: note for trainers on scenario 'heavy-device': Ask who has built something heavy."
+    ]
