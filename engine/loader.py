@@ -106,6 +106,10 @@ def load(root: Path | str | None = None, strict: bool = True, today: datetime.da
         from engine.pathway import validate_pathway
 
         problems.extend(validate_pathway(root, kb))
+    if (root / "knowledge_base" / "scenarios").is_dir():
+        from engine.scenarios import validate_scenarios  # the peer-learning library; runs each scenario when the rules have no errors
+
+        problems.extend(validate_scenarios(root, kb, run=not any(p.severity == "error" for p in problems)))
     if strict and any(p.severity == "error" for p in problems):
         raise KnowledgeBaseError([p for p in problems if p.severity == "error"])
     return kb, problems

@@ -28,6 +28,7 @@ from explanations.render import outcome_markdown, why_not_markdown
 from vagvisare.cliutil import given_outcomes, read_answers
 from vagvisare.graph_cmd import graph
 from vagvisare.registers_cmd import calendar, counts, partners
+from vagvisare.scenario_cmd import scenario
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -280,6 +281,7 @@ main.add_command(graph)
 main.add_command(partners)
 main.add_command(calendar)
 main.add_command(counts)
+main.add_command(scenario)
 
 if __name__ == "__main__":
     main()
