@@ -375,15 +375,8 @@ def validate_scenarios(root: Path | str, kb: KnowledgeBase, run: bool = True, ba
             name = choose_backend(backend)
         except VagvisareError as exc:
             return problems + list(exc.problems)
-        key = (kb.version, name)
-        if key not in _RUN_CACHE:  # the same files give the same results: run them once per process
-            _RUN_CACHE.clear()
-            _RUN_CACHE[key] = check_scenarios(Workspace(kb, [], name), library)
-        problems.extend(_RUN_CACHE[key])
+        problems.extend(check_scenarios(Workspace(kb, [], name), library))
     return problems
-
-
-_RUN_CACHE: dict[tuple[str, str], list[Problem]] = {}
 
 
 # --- the outcome and what is expected -------------------------------------------------
