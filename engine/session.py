@@ -420,8 +420,10 @@ class Consultation:
         self._replan(prune=True)
 
     def set_as_of(self, as_of: datetime.date | None) -> None:
+        """Apply the law as of another date (None: today). Answers are kept, even those the
+        date makes unneeded, so that moving the date back loses nothing."""
         self.as_of = as_of
-        self._replan(prune=True)
+        self._replan(prune=False)
 
     # --- saving ---------------------------------------------------------------------
 

@@ -379,3 +379,32 @@ def test_fuzz_pages_never_500(app):
         assert r.status_code < 500, (page, params)
 
     check()
+
+
+def test_an_advisor_can_apply_the_law_as_of_another_date(client, shipped):
+    """The IVDR in-house exemption needs the Art 5(5)(d) justification only from 31 Dec 2030."""
+    case = next(
+        c
+        for c in shipped.kb.tests
+        if c.module == "ivdr" and c.expected.get("ivdr.in_house_exemption") == "yes_justification_due_2030_12_31"
+    )
+    url = start(client, "ivdr")
+    run_through(client, url, choose=lambda qid, opts: _raw_form(case.answers[qid]))
+    page = html(client.get(f"{url}/result"))
+    post = client.post(f"{url}/as-of", data={"as_of": "2026-12-01", "csrf_token": token(page)})
+    assert post.status_code == 303
+    before = html(client.get(f"{url}/result"))
+    assert facts(before)["ivdr.in_house_exemption"] == "yes_justification_due_2030_12_31" and "2026-12-01" in before
+    client.post(f"{url}/as-of", data={"as_of": "2031-01-01", "csrf_token": token(before)})
+    after = html(client.get(f"{url}/result"))
+    assert facts(after)["ivdr.in_house_exemption"] == "no" and "2031-01-01" in after
+    bad = client.post(f"{url}/as-of", data={"as_of": "<script>x</script>", "csrf_token": token(after)})
+    assert bad.status_code == 400 and "<script>x" not in html(bad)
+
+
+def _raw_form(value):
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return value
+    return str(value)

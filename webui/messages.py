@@ -16,6 +16,10 @@ WEB: dict[str, tuple[str, str]] = {
     "other_lang": ("In English", "På svenska"),
     "choose_guide": ("Välj en vägledning", "Choose a guide"),
     "start": ("Starta", "Start"),
+    "as_of_setting": ("Tillämpa lagen per ett annat datum (för rådgivare)", "Apply the law as of another date (for advisors)"),
+    "as_of_label": ("Datum (tomt: i dag)", "Date (empty: today)"),
+    "as_of_apply": ("Visa resultatet per detta datum", "Show the result as of this date"),
+    "as_of_error": ("Skriv datumet som ÅÅÅÅ-MM-DD.", "Write the date as YYYY-MM-DD."),
     "guide_length": (
         "Oftast omkring {n} frågor, ungefär {minutes} minuter.",
         "Usually about {n} questions, roughly {minutes} minutes.",

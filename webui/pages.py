@@ -213,6 +213,25 @@ def change_post(case_id, module_id, qid):
     return redirect(url_for("pages.question", case_id=case_id, module_id=module_id), 303)
 
 
+@bp.post("/c/<case_id>/<module_id>/as-of")
+def as_of(case_id, module_id):
+    """An advisor's setting: apply the law as of another date (empty: today)."""
+    from engine.answers import parse_date
+
+    case = Case.load(case_id)
+    cons = _consultation(case, module_id)
+    raw = (request.form.get("as_of") or "").strip()
+    day = None
+    if raw:
+        day, error = parse_date("as_of", raw[:40])
+        if error:
+            return render_template("result.html", **_result_context(case, cons), as_of_error=True), 400
+    cons.set_as_of(day)
+    case.put(cons)
+    case.save()
+    return redirect(url_for("pages.result", case_id=case_id, module_id=module_id), 303)
+
+
 @bp.get("/c/<case_id>/<module_id>/check")
 def check(case_id, module_id):
     case = Case.load(case_id)
