@@ -77,6 +77,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "still_unanswered": ("Det beror också på frågor du inte har svarat på", "It also depends on questions you have not answered"),
     "rules_that_give": ("Regler som kan ge det", "Rules that can give it"),
     "would_be_drawn_by": ("Det skulle ges av", "It would be drawn by"),
+    "in_english": ("på engelska", "in English"),
     "examples_again": ("Exempel som hjälper dig att svara", "Examples to help you answer"),
     "firm": ("Säkra slutsatser", "Firm conclusions"),
     "conditional": ("Slutsatser som beror på det du inte vet", "Conclusions that depend on what you don't know"),

@@ -56,11 +56,61 @@ def short_text(kb: KnowledgeBase, fact: str, lang: str) -> str:
     return fact_text(kb, fact, lang)
 
 
-def cite(kb: KnowledgeBase, ref: SourceRef, lang: str) -> str:
+#: Swedish names of EU acts and of the parts of a provision, for citing EU law (which has an
+#: official Swedish text) in a Swedish report. Longest first.
+_EU_TERMS_SV = (
+    (r"\bCommission Implementing Regulation \(EU\)", "Kommissionens genomförandeförordning (EU)"),
+    (r"\bCommission Delegated Regulation \(EU\)", "Kommissionens delegerade förordning (EU)"),
+    (r"\bRegulation \(EU\)", "Förordning (EU)"),
+    (r"\bRegulation \(EC\)", "Förordning (EG)"),
+    (r"\bas amended by\b", "ändrad genom"),
+    (r"\bfinal paragraph\b", "sista stycket"),
+    (r"\bfirst paragraph\b", "första stycket"),
+    (r"\bsecond paragraph\b", "andra stycket"),
+    (r"\bthird paragraph\b", "tredje stycket"),
+    (r"\bfirst indent\b", "första strecksatsen"),
+    (r"\bsecond indent\b", "andra strecksatsen"),
+    (r"\bthird indent\b", "tredje strecksatsen"),
+    (r"\bparagraph\b", "stycket"),
+    (r"\bAnnexes\b", "bilagorna"),
+    (r"\bAnnex\b", "bilaga"),
+    (r"\bArt\.", "art."),
+    (r"\bch\.", "kap."),
+    (r"\bRules\b", "reglerna"),
+    (r"\bRule\b", "regel"),
+    (r"\bsections\b", "avsnitten"),
+    (r"\bsection\b", "avsnitt"),
+    (r"\bpoint\b", "punkt"),
+    (r"\brecitals?\b", "skäl"),
+    (r"\band\b", "och"),
+)
+
+
+def source_label(kb: KnowledgeBase, ref: SourceRef, lang: str) -> str:
+    """A citation in the report's language (plain text). In Swedish: EU law under its official
+    Swedish name and terms; Swedish sources as they are; a source only in another language
+    under its own title, marked "(på engelska)"."""
     source = kb.sources.get(ref.source)
     if source is None:
         return ref.source
     text = source.citation + (f", {ref.pinpoint}" if ref.pinpoint else "")
+    if lang != "sv":
+        return text
+    host = source.url.split("/")[2] if source.url.count("/") >= 2 else ""
+    if host.endswith("eur-lex.europa.eu"):
+        for pattern, swedish in _EU_TERMS_SV:
+            text = re.sub(pattern, swedish, text)
+        return text
+    if host.endswith(".se") or host in ("lagen.nu",) or source.citation.startswith(("SFS", "HSLF")):
+        return text
+    return f"{text} ({msg('in_english', lang)})"
+
+
+def cite(kb: KnowledgeBase, ref: SourceRef, lang: str) -> str:
+    source = kb.sources.get(ref.source)
+    if source is None:
+        return ref.source
+    text = source_label(kb, ref, lang)
     return f"[{_escape(text)}]({source.url})" if source.url else _escape(text)
 
 

@@ -152,3 +152,33 @@ def test_each_nearest_outcome_really_gives_its_value_and_no_smaller_change_does(
                 for q, v in n.changes:
                     alone = goal_after(compiled, {**outcome.answers, q: v}, outcome.as_of, goal, outcome.plan.not_answered)
                     assert alone != n.value, (case.id, n)
+
+
+def _phrases(index: int) -> list[str]:
+    """The fixed parts of every message in one language (index 0: sv, 1: en), long enough to be
+    a phrase of that language and not a name both share."""
+    from explanations.messages import MESSAGES
+
+    out = []
+    for pair in MESSAGES.values():
+        for part in re.split(r"\{[a-z_]+\}", pair[index]):
+            part = part.strip(" .:;,()*")
+            if len(part) >= 12 and pair[0] != pair[1]:
+                out.append(part)
+    return out
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_one_voice_per_language(shipped, module):
+    english, swedish = _phrases(1), _phrases(0)
+    for case in public_cases(shipped, module)[:3]:
+        compiled, outcome = outcome_of(shipped, case)
+        found = search(compiled, outcome, pairs=False)
+        sv = outcome_markdown(compiled, outcome, "sv", full=True, found=found)
+        en = outcome_markdown(compiled, outcome, "en", full=True, found=found)
+        assert not [p for p in english if p in sv], (case.id, [p for p in english if p in sv])
+        assert not [p for p in swedish if p in en], (case.id, [p for p in swedish if p in en])
+        for text in (sv, en):
+            assert not re.search(r"\bNone\b(?=[,.;)\]]|$)|\bnan\b|frozenset|\[\{'|DONT_KNOW|ABSENT|UNDECIDED|\bTrue\b|\bFalse\b", text), (
+                case.id
+            )
