@@ -342,7 +342,8 @@ def why_not_text(compiled: CompiledModule, words: WhyNotWords, lang: str, limit:
         now = [f"“{value_text(kb, q, standing[q], lang)}”" for q in mentioned]
         text = msg("would_need", lang, value=value, ways=ways)
         if now:
-            text += "; " + msg("you_answered_list", lang, answers=f" {msg('and', lang)} ".join(now))
+            listed = now[0] if len(now) == 1 else ", ".join(now[:-1]) + f" {msg('and', lang)} " + now[-1]
+            text += "; " + msg("you_answered_list", lang, answers=listed)
         sentences.append(text + ".")
     else:
         sentences.append(msg("no_near_way", lang, value=value))
@@ -419,6 +420,12 @@ def outcome_markdown(compiled: CompiledModule, outcome: Outcome, lang: str, full
                         f"{_escape(short_text(kb, f, lang))} = {_escape(value_text(kb, f, v, lang))}" for f, v in path.items()
                     )
                     lines.append(f"  - {msg('if', lang)} {conds or '…'}: **{_escape(value_text(kb, goal, value, lang))}**")
+        helped = [f for f in u.unknowns if f in kb.questions and kb.questions[f].help is not None]
+        if helped:  # the examples again, next to the result that depends on the answer
+            lines.append("")
+            lines.append(f"*{msg('examples_again', lang)}:*")
+            for f in helped:
+                lines.append(f"- **{_escape(short_text(kb, f, lang))}:** {_escape(kb.questions[f].help.get(lang))}")
         if u.key_unknowns:
             names = ", ".join(_escape(short_text(kb, f, lang)) for f, _ in u.key_unknowns)
             lines.append("")

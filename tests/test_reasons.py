@@ -182,3 +182,58 @@ def test_one_voice_per_language(shipped, module):
             assert not re.search(r"\bNone\b(?=[,.;)\]]|$)|\bnan\b|frozenset|\[\{'|DONT_KNOW|ABSENT|UNDECIDED|\bTrue\b|\bFalse\b", text), (
                 case.id
             )
+
+
+def test_lix_and_the_readability_target(shipped):
+    from explanations.readability import TARGET_MEDIAN, lix, medians, readings
+
+    assert lix("Jag är här. Du är där.") == pytest.approx(3.0)  # 6 words, 2 sentences, no long word
+    assert lix("Medicintekniska produkter klassificeras.") == pytest.approx(3 + 100)
+    assert medians(readings(shipped.kb))["questions and help"] <= TARGET_MEDIAN
+
+
+def test_check_readability_lists_texts_above_55_and_the_medians():
+    from click.testing import CliRunner
+
+    from vagvisare.cli import main
+
+    out = CliRunner().invoke(main, ["check", "--readability"]).output
+    assert "readability: LIX" in out and "> 55 in the Swedish" in out
+    assert "LIX median of questions and help:" in out and "meet the median target 45" in out
+
+
+def test_why_at_the_seriousness_question_names_only_rule_11(shipped):
+    """The issue's complaint: `why` listed rules 9, 10, 15, 17 and 22, which this answer cannot affect."""
+    from explanations.render import why_markdown
+
+    c = shipped.consultation("mdr", lang="en")
+    given = {
+        "mdr.is_software": True,
+        "mdr.medical_purpose": ["disease"],
+        "mdr.software_drives_device": "none",
+        "mdr.software_processes_data": True,
+        "mdr.individual_patient_benefit": True,
+        "mdr.ivd_data_role": "none",
+        "mdr.in_house_use": "not_in_house",
+        "mdr.controls_active_device": "none",
+        "mdr.software_output": "informs_diagnosis_or_therapy",
+    }
+    while c.next_question is not None and c.next_question.id in given:
+        c.answer(c.next_question.id, given[c.next_question.id])
+    assert c.next_question.id == "mdr.healthcare_situation"
+    why = c.why()
+    assert {n.id for n in why.rules} == {"mdr.c.rule_11.decisions_serious", "mdr.c.rule_11.decisions_critical"}
+    text = why_markdown(c.compiled, why, "en")
+    assert text.count("\n- ") <= 3 and "Rule 9" not in text and "Rule 22" not in text
+
+
+def test_dont_know_shows_the_worked_examples_next_to_the_conditional_result(shipped):
+    compiled = shipped.module("mdr")
+    answers = dict(skin_lesion(shipped)[1].answers)
+    answers["mdr.information_significance"] = shipped.parse_answers("mdr", {"mdr.information_significance": "dont_know"})[
+        "mdr.information_significance"
+    ]
+    outcome = consult(compiled, answers, as_of=AS_OF_DAY)
+    sv, en = outcome_markdown(compiled, outcome, "sv"), outcome_markdown(compiled, outcome, "en")
+    assert "*Exempel som hjälper dig att svara:*" in sv and "allvarlig + styra ger IIa" in sv
+    assert "*Examples to help you answer:*" in en and "serious + drive gives IIa" in en

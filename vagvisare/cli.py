@@ -125,9 +125,16 @@ def main(ctx: click.Context) -> None:
     metavar="YYYY-MM-DD",
     help="Check for dead law and stale facts as of this day.",
 )
-def check(kb_dir: str | None, today) -> None:
+@click.option(
+    "--readability",
+    is_flag=True,
+    help="Also report the LIX readability index of every Swedish user-facing text (flags texts above 55).",
+)
+def check(kb_dir: str | None, today, readability: bool) -> None:
     """Validate the knowledge base; every problem as file:line: what — fix."""
     kb, problems = load(kb_root(kb_dir), strict=False, today=_date(today))
+    if readability:
+        _readability(kb)
     for problem in problems:
         click.echo(str(problem))
     errors = sum(p.severity == "error" for p in problems)
@@ -138,6 +145,26 @@ def check(kb_dir: str | None, today) -> None:
         f"{errors} errors, {warnings} warnings, {notes} notes for advisors"
     )
     sys.exit(1 if errors else 0)
+
+
+def _readability(kb) -> None:
+    """LIX of every Swedish question, help text, rule reason and recommendation (explanations.readability)."""
+    from explanations.readability import LIMIT, TARGET_MEDIAN, medians, readings
+
+    items = readings(kb)
+    for item in sorted(items, key=lambda i: -i.lix):
+        if item.lix > LIMIT:
+            click.echo(
+                f"{item.origin}: readability: LIX {item.lix:.0f} > {LIMIT} in the Swedish {item.kind} of {item.owner} — shorter sentences, shorter words"
+            )
+    for kind, value in medians(items).items():
+        mark = " (target: at most 45)" if kind == "questions and help" else ""
+        click.echo(f"LIX median of {kind}: {value:.1f}{mark}")
+    over = sum(i.lix > LIMIT for i in items)
+    both = medians(items).get("questions and help", 0)
+    click.echo(
+        f"{len(items)} Swedish texts, {over} above LIX {LIMIT}; questions and help {'meet' if both <= TARGET_MEDIAN else 'miss'} the median target {TARGET_MEDIAN}"
+    )
 
 
 @main.command("consult", context_settings=CONTEXT)
