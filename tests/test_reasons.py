@@ -130,7 +130,7 @@ def test_skin_lesion_walk_through(shipped):
     assert text.startswith(
         "Class IIb would need Seriousness of the situation: Critical, or Significance of the information: Treat or diagnose"
     )
-    assert "you answered “Serious” and “Drive clinical management”" in text
+    assert "you answered “Serious”, “Drive clinical management”" in text
     sv = why_not_text(compiled, why_not_words(compiled, outcome, "mdr.class", "IIb"), "sv")
     assert sv.startswith("Klass IIb skulle kräva Vårdsituationens allvar: Kritisk, eller Informationens betydelse: Behandla")
 
