@@ -348,6 +348,36 @@ class Consultation:
         outcome = self.outcome()
         return [m for m in handovers_offered(self.kb, self.module_id, {**outcome.answers, **outcome.conclusions}) if m != self.module_id]
 
+    def nearest(self):
+        """The counterfactual search around the current outcome (explanations.counterfactual.Search:
+        `.nearest[goal]` lists the smallest changes of answers giving another value). Kept until the
+        answers change."""
+        from explanations.counterfactual import search
+
+        outcome = self.outcome()
+        if getattr(self, "_search_for", None) is not outcome:
+            self._search, self._search_for = search(self.compiled, outcome), outcome
+        return self._search
+
+    def explain(self, fact: str):
+        """Complete, minimal reasons for a conclusion (explanations.explain.Explanation): the decisive
+        chain, the answers it rests on, the full proof and the nearest other outcomes."""
+        from explanations.explain import explain
+
+        self._check_conclusion(fact)
+        return explain(self.compiled, self.outcome(), fact, self.nearest())
+
+    def why_not_in_words(self, fact: str, raw_value):
+        """Why a conclusion did not get a value, in the user's answers (explanations.explain.WhyNotWords);
+        render with explanations.render.why_not_text or why_not_words_markdown."""
+        from explanations.explain import why_not_words
+
+        self._check_conclusion(fact)
+        value, error = check_value(self.kb, fact, raw_value)
+        if error:
+            raise AnswerError(Problem(fact, 0, *error.split(" — ", 1)))
+        return why_not_words(self.compiled, self.outcome(), fact, value, self.nearest())
+
     def what_if(self, changes: Mapping[str, object]) -> WhatIf:
         """What would change if some answers were different (the consultation itself does not)."""
         trial = dict(self._answers)

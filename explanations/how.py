@@ -132,3 +132,38 @@ def _blame(cond, status, state: State) -> Compare:
         if truth(part, state.facts, state.possible) is status:
             return _blame(part, status, state)
     return next(comparisons(cond))
+
+
+def proof_answers(explanation: How) -> tuple[str, ...]:
+    """The answers the rules of a proof matched, in the order they first appear (each once)."""
+    found: list[str] = []
+
+    def walk(steps) -> None:
+        for step in steps:
+            for premise in step.premises:
+                if premise.is_answer and premise.fact not in found:
+                    found.append(premise.fact)
+                walk(premise.support)
+
+    walk(explanation.steps)
+    return tuple(found)
+
+
+def proof_steps(explanation: How) -> tuple[Step, ...]:
+    """Every step of a proof once, depth first, the step drawing a conclusion before the steps
+    that use it; a conclusion reached through several rules is listed with each of them once."""
+    seen: set = set()
+    out: list[Step] = []
+
+    def walk(steps) -> None:
+        for step in steps:
+            key = (step.rule.id, step.fact)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(step)
+            for premise in step.premises:
+                walk(premise.support)
+
+    walk(explanation.steps)
+    return tuple(out)

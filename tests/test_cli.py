@@ -112,9 +112,13 @@ def test_evaluate_markdown_explains_in_english_and_swedish(tiny_kb, tmp_path):
     f = answers_file(tmp_path, "a.yaml", "demo.is_software: false\ndemo.purpose: medical\ndemo.weight: 12\n")
     en = run("evaluate", "demo", "--answers", f, "--format", "markdown", "--lang", "en", "--kb", str(tiny_kb)).output
     sv = run("evaluate", "demo", "--answers", f, "--format", "markdown", "--kb", str(tiny_kb)).output
-    assert "**Heavy** — Heavy." in en and "SFS 1949:345, 2 §" in en and "You answered: Weight? → **12**" in en
-    assert "This is guidance, not legal advice" in en
-    assert "**Tung** — Tung." in sv and "Du svarade: Vikt? → **12**" in sv and "inte juridisk rådgivning" in sv
+    assert (
+        "**Heavy** — Heavy." in en and "SFS 1949:345, 2 §" in en and "*Rests on your answers:* Purpose?: **Medical**; Weight?: **12**" in en
+    )
+    assert "This is guidance, not legal advice" in en and "--full" in en
+    assert "**Tung** — Tung." in sv and "Vikt?: **12**" in sv and "inte juridisk rådgivning" in sv
+    full = run("evaluate", "demo", "--answers", f, "--format", "markdown", "--full", "--lang", "en", "--kb", str(tiny_kb)).output
+    assert "**The full reasoning:**" in full and "- Verdict → High: **Heavy**" in full
 
 
 def test_evaluate_unknown_module_exits_2():
@@ -209,7 +213,9 @@ def test_evaluate_why_not_names_the_condition_that_failed(tiny_kb, tmp_path):
     md = run(
         "evaluate", "demo", "--answers", f, "--why-not", "demo.verdict=high", "--format", "markdown", "--lang", "en", "--kb", str(tiny_kb)
     ).output
-    assert "### Why not: Verdict → High?" in md and "stopped at the condition `demo.weight > 10` (you answered: 3)" in md
+    assert "### Why not: Verdict → High?" in md and "High would need Weight?: 11, or Is it software?: Yes; you answered “3” and “No”." in md
+    assert "`" not in md.split("### Why not")[1] and "demo." not in md.split("### Why not")[1]
+    assert data["why_not"][0]["text"].startswith("Hög skulle kräva Vikt?: 11, eller Är det programvara?: Ja")
 
 
 def test_evaluate_why_not_rejects_an_unknown_conclusion(tiny_kb, tmp_path):

@@ -24,7 +24,7 @@ from engine.loader import load
 from engine.problems import Problem, did_you_mean
 from engine.session import Workspace, kb_root
 from explanations.jsonview import outcome_json, why_not_json
-from explanations.render import outcome_markdown, why_not_markdown
+from explanations.render import nearest_json, outcome_markdown, why_not_text, why_not_words_markdown
 from vagvisare.cliutil import given_outcomes, read_answers
 from vagvisare.graph_cmd import graph
 from vagvisare.registers_cmd import calendar, counts, partners
@@ -126,9 +126,16 @@ def main(ctx: click.Context) -> None:
     metavar="YYYY-MM-DD",
     help="Check for dead law and stale facts as of this day.",
 )
-def check(kb_dir: str | None, today) -> None:
+@click.option(
+    "--readability",
+    is_flag=True,
+    help="Also report the LIX readability index of every Swedish user-facing text (flags texts above 55).",
+)
+def check(kb_dir: str | None, today, readability: bool) -> None:
     """Validate the knowledge base; every problem as file:line: what — fix."""
     kb, problems = load(kb_root(kb_dir), strict=False, today=_date(today))
+    if readability:
+        _readability(kb)
     for problem in problems:
         click.echo(str(problem))
     errors = sum(p.severity == "error" for p in problems)
@@ -139,6 +146,26 @@ def check(kb_dir: str | None, today) -> None:
         f"{errors} errors, {warnings} warnings, {notes} notes for advisors"
     )
     sys.exit(1 if errors else 0)
+
+
+def _readability(kb) -> None:
+    """LIX of every Swedish question, help text, rule reason and recommendation (explanations.readability)."""
+    from explanations.readability import LIMIT, TARGET_MEDIAN, medians, readings
+
+    items = readings(kb)
+    for item in sorted(items, key=lambda i: -i.lix):
+        if item.lix > LIMIT:
+            click.echo(
+                f"{item.origin}: readability: LIX {item.lix:.0f} > {LIMIT} in the Swedish {item.kind} of {item.owner} — shorter sentences, shorter words"
+            )
+    for kind, value in medians(items).items():
+        mark = " (target: at most 45)" if kind == "questions and help" else ""
+        click.echo(f"LIX median of {kind}: {value:.1f}{mark}")
+    over = sum(i.lix > LIMIT for i in items)
+    both = medians(items).get("questions and help", 0)
+    click.echo(
+        f"{len(items)} Swedish texts, {over} above LIX {LIMIT}; questions and help {'meet' if both <= TARGET_MEDIAN else 'miss'} the median target {TARGET_MEDIAN}"
+    )
 
 
 @main.command("consult", context_settings=CONTEXT)
@@ -188,12 +215,13 @@ def consult_cmd(module, lang, as_of, with_files, save_file, resume_file, engine,
 @click.option(
     "--why-not", "why_nots", multiple=True, metavar="FACT=VALUE", help="Also explain why a conclusion was not reached (repeatable)."
 )
+@click.option("--full", is_flag=True, help="Markdown: show the full reasoning under each conclusion, not only what decides it.")
 @lang_option
 @as_of_option
 @with_option
 @engine_option
 @kb_option
-def evaluate(module, answer_files, more_files, fmt, why_nots, lang, as_of, with_files, engine, kb_dir) -> None:
+def evaluate(module, answer_files, more_files, fmt, why_nots, full, lang, as_of, with_files, engine, kb_dir) -> None:
     """Evaluate answers files; one JSON object per file, one per line."""
     ws = Workspace.open(kb_dir, engine)
     compiled = ws.module(module)
@@ -202,19 +230,28 @@ def evaluate(module, answer_files, more_files, fmt, why_nots, lang, as_of, with_
     files = list(answer_files) + list(more_files)
     parsed = [(name, read_answers(name)) for name in files]
     outcomes = [ws.evaluate(module, raw, as_of=_date(as_of), given=given, name=name) for name, raw in parsed]  # check all first
+    from explanations.counterfactual import search
+    from explanations.explain import why_not_words
     from explanations.how import why_not
 
     for outcome in outcomes:
+        found = search(compiled, outcome)
         blocked = [(fact, value, why_not(compiled, outcome, fact, value)) for fact, value in targets]
+        words = [why_not_words(compiled, outcome, fact, value, found) for fact, value in targets]
         if fmt == "json":
             data = outcome_json(ws.kb, outcome, lang)
+            data["nearest_outcomes"] = nearest_json(ws.kb, found)
+            data["nearest_search"] = {"trials": found.trials, "truncated": found.truncated}
             if blocked:
-                data["why_not"] = [why_not_json(ws.kb, fact, value, b) for fact, value, b in blocked]
+                data["why_not"] = [
+                    {**why_not_json(ws.kb, fact, value, b), "text": why_not_text(compiled, w, lang)}
+                    for (fact, value, b), w in zip(blocked, words)
+                ]
             click.echo(json.dumps(data, ensure_ascii=False))
         else:
-            click.echo(outcome_markdown(compiled, outcome, lang))
-            for fact, value, b in blocked:
-                click.echo(why_not_markdown(compiled, b, fact, value, lang) + "\n")
+            click.echo(outcome_markdown(compiled, outcome, lang, full=full, found=found))
+            for w in words:
+                click.echo(why_not_words_markdown(compiled, w, lang) + "\n")
 
 
 def _why_not_target(ws: Workspace, module: str, text: str):
