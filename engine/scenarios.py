@@ -409,6 +409,7 @@ class RevealSource:
     pinpoint: str  # e.g. 'Annex VIII, rule 11'
     title: str  # in the language asked
     url: str
+    label: str = ""  # citation and pinpoint as the report in the language asked writes them
 
 
 @dataclass(frozen=True)
@@ -441,6 +442,8 @@ class RevealStep:
 
 
 def _reveal_rule(kb: KnowledgeBase, rule: Rule, lang: str) -> RevealRule:
+    from explanations.render import source_label
+
     sources = []
     for ref in rule.sources:
         source = kb.sources.get(ref.source)
@@ -451,6 +454,7 @@ def _reveal_rule(kb: KnowledgeBase, rule: Rule, lang: str) -> RevealRule:
                 ref.pinpoint,
                 source.title.get(lang) if source else "",
                 source.url if source else "",
+                source_label(kb, ref, lang),
             )
         )
     return RevealRule(rule.id, rule.title.get(lang), rule.because.get(lang), tuple(sources))

@@ -65,7 +65,7 @@ def smsg(key: str, lang: str, **values) -> str:
 
 
 def _rule_line(rule: RevealRule) -> str:
-    sources = "; ".join(_escape(f"{s.citation}, {s.pinpoint}" if s.pinpoint else s.citation) for s in rule.sources)
+    sources = "; ".join(_escape(s.label or (f"{s.citation}, {s.pinpoint}" if s.pinpoint else s.citation)) for s in rule.sources)
     return f"**{_escape(rule.title)}** — {_escape(rule.because)} ({sources})"
 
 

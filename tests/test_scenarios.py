@@ -365,9 +365,9 @@ def test_play_in_swedish_through_stdin():
     assert out.startswith("# Blodtrycksappen från hälsocentralen")
     assert "Gissa vad guiden kommer fram till." in out
     assert "## Så resonerar Vägvisare" in out
-    assert "Ditt svar: ja (rätt)" in out
+    assert "Ditt svar: Ja (rätt)" in out
     assert "Din gissning: Klass IIb (inte samma som berättelsen)" in out
-    assert "Regulation (EU) 2017/745, Annex VIII ch. III Rule 11, second paragraph" in out
+    assert "Förordning (EU) 2017/745, bilaga VIII kap. III regel 11" in out  # EU law under its Swedish name
     assert "Du hade 4 av 5 rätt." in out
     assert "Programvara är aldrig en medicinteknisk produkt" in out
     assert "## Att diskutera" in out
