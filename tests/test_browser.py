@@ -97,7 +97,8 @@ def answer_all(page, picks=None, limit=80):
         else:
             box = page.locator(f'input[name="answer"][value="{value}"]') if value else page.locator('input[name="answer"]').first
             page.locator(f'label[for="{box.get_attribute("id")}"]').click()
-        page.locator("button.primary").click()
+        with page.expect_navigation():  # the next check must read the next page, not this one
+            page.locator("button.primary").click()
     raise AssertionError("the guide did not finish")
 
 
@@ -117,7 +118,9 @@ def test_full_mdr_consultation_to_the_report(browser, server, shots, lang):
     page.locator("a[data-see-result]").click()
     assert page.locator("dd[data-fact='mdr.class']").count() == 1 or page.locator("[data-fact]").count() > 0
     for d in page.locator("details.how").all():
-        d.locator("summary").click()  # open every "how" so axe checks it too
+        d.locator(":scope > summary").click()  # open every "how" so axe checks it too
+        for proof in d.locator("details.proof").all():
+            proof.locator(":scope > summary").click()  # and the full proof inside it
     axe(page, f"result-{lang}", shots)
     page.get_by_role("link", name="Rapport att skriva ut" if lang == "sv" else "Printable report").click()
     assert page.locator("article.report h1").count() == 1

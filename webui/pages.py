@@ -249,11 +249,15 @@ def _result_context(case, cons):
     module = kb.modules[cons.module_id]
     goals = [g for g in module.goals if g in outcome.conclusions]
     others = [f for f in outcome.conclusions if f not in goals]
-    shown = frozenset(goals)
+    explained: set = set()  # each intermediate conclusion is explained once on the page
     conclusions = []
     for fact in goals + others:
         value = outcome.conclusions[fact]
-        how_html = md_html(render.how_markdown(cons.compiled, cons.how(fact), lang(), shown - {fact})) if fact in goals else ""
+        how_html = proof_html = ""
+        if fact in goals:  # the decisive chain and the nearest other outcome; the full proof one step away
+            explanation = cons.explain(fact)
+            how_html = md_html(render.explanation_markdown(cons.compiled, explanation, lang()))
+            proof_html = md_html(render.proof_markdown(cons.compiled, explanation.proof, lang(), explained))
         conclusions.append(
             {
                 "fact": fact,
@@ -262,6 +266,7 @@ def _result_context(case, cons):
                 "value": render.value_text(kb, fact, value, lang()),
                 "data_value": _data_value(kb, fact, value),
                 "how_html": how_html,
+                "proof_html": proof_html,
             }
         )
     u = outcome.uncertainty
@@ -283,8 +288,8 @@ def _result_context(case, cons):
     fact, value = request.args.get("why_not_fact"), request.args.get("why_not_value")
     if fact and value is not None:
         try:
-            blocked = cons.why_not(fact, _typed(kb, fact, value))
-            why_not_html = md_html(render.why_not_markdown(cons.compiled, blocked, fact, _typed_value(kb, fact, value), lang()))
+            words = cons.why_not_in_words(fact, _typed(kb, fact, value))
+            why_not_html = md_html(render.why_not_words_markdown(cons.compiled, words, lang()))
         except AnswerError:
             abort(400)
     why_not_choices = [
