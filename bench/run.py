@@ -55,8 +55,8 @@ def _summary(times: list[float]) -> dict:
 
 
 def _ratio(experta: dict | None, clips: dict | None, key: str = "median_ms") -> float | None:
-    if not experta or not clips or not clips.get(key):
-        return None
+    if not experta or not clips or not clips.get(key) or not experta.get(key):
+        return None  # a backend was skipped (too slow) or not run
     return round(experta[key] / clips[key], 1)
 
 
