@@ -41,8 +41,8 @@ from engine.model import (
     Text,
 )
 from engine.problems import Problem
-from engine.reading import Reader
-from engine.yamlfile import Located, LocatedList, YamlError, read_yaml
+from engine.reading import Reader, read_document
+from engine.yamlfile import Located, LocatedList
 
 
 def default_root() -> Path:
@@ -84,19 +84,9 @@ def load(root: Path | str | None = None, strict: bool = True, today: datetime.da
     kb = KnowledgeBase(root=str(root), version=content_hash(root))
     problems: list[Problem] = []
     for path, name in _files(root, problems):
-        try:
-            data = read_yaml(path, name)
-        except YamlError as exc:
-            problems.append(exc.problem)
-            continue
-        reader = Reader(name, problems)
-        if data is None:
-            reader.problem(0, "the file is empty", "add content or delete the file", "warning")
-            continue
-        doc = reader.mapping(data, "the file", 1)
-        if doc is None:
-            continue
-        _read_document(kb, reader, doc, path, root)
+        doc, reader = read_document(path, name, problems)
+        if doc is not None:
+            _read_document(kb, reader, doc, path, root)
     from engine.register_checks import validate_registers  # countries, partners, calendar
 
     register_problems, register_cited = validate_registers(root, kb, today)

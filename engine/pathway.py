@@ -26,8 +26,8 @@ import networkx as nx
 from engine.conditions import facts_in, parse_condition
 from engine.model import Condition, KnowledgeBase, Origin, SourceRef, Text
 from engine.problems import Problem, did_you_mean
-from engine.reading import Reader
-from engine.yamlfile import Located, YamlError, read_yaml
+from engine.reading import Reader, read_document
+from engine.yamlfile import Located
 
 PATHWAY_FILE = "knowledge_base/pathway.yaml"
 
@@ -137,12 +137,7 @@ def load_pathway(root: Path | str) -> tuple[Pathway | None, list[Problem]]:
     problems: list[Problem] = []
     if not path.exists():
         return None, [Problem(PATHWAY_FILE, 0, "the pathway file is missing", "create it with 'stages:', 'edges:' and 'actors:'")]
-    try:
-        data = read_yaml(path, PATHWAY_FILE)
-    except YamlError as exc:
-        return None, [exc.problem]
-    reader = Reader(PATHWAY_FILE, problems)
-    doc = reader.mapping(data, "the pathway file", 1)
+    doc, reader = read_document(path, PATHWAY_FILE, problems)
     if doc is None or not reader.keys(doc, "the pathway file", ("stages", "edges", "actors"), ("instruments", "read")):
         return None, problems
     pathway = Pathway(

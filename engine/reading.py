@@ -6,9 +6,11 @@ Each helper records a `Problem` (with file, line and fix) instead of raising, so
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from engine.model import LANGUAGES, Origin, SourceRef, Text
 from engine.problems import Problem, did_you_mean
-from engine.yamlfile import Located, LocatedList
+from engine.yamlfile import Located, LocatedList, YamlError, read_yaml
 
 
 class Reader:
@@ -95,6 +97,24 @@ class Reader:
     def source_refs(self, node: Located, key: str, what: str) -> tuple[SourceRef, ...]:
         found = (self.source_ref(item, line, what) for line, item in self.items(node, key, "sources ('- source: id' with 'pinpoint:')"))
         return tuple(ref for ref in found if ref is not None)
+
+
+def read_document(
+    path: Path, name: str, problems: list[Problem], empty_fix: str = "add content or delete the file"
+) -> tuple[Located | None, Reader]:
+    """The top mapping of one knowledge-base file and a Reader for it. None (with the problem
+    recorded) when the file is not readable YAML, is empty (a warning) or is not a mapping.
+    Every loader of the knowledge base (rules, registers, scenarios, the pathway) starts here."""
+    reader = Reader(name, problems)
+    try:
+        data = read_yaml(path, name)
+    except YamlError as exc:
+        problems.append(exc.problem)
+        return None, reader
+    if data is None:
+        reader.problem(0, "the file is empty", empty_fix, "warning")
+        return None, reader
+    return reader.mapping(data, "the file", 1), reader
 
 
 def _kind(value) -> str:

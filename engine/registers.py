@@ -14,7 +14,8 @@ from pathlib import Path
 from engine.model import KnowledgeBase, Origin, SourceRef
 from engine.problems import Problem, did_you_mean
 from engine.reading import Reader
-from engine.yamlfile import Located, YamlError, read_yaml
+from engine.reading import read_document as read_file
+from engine.yamlfile import Located
 
 #: An entry confirmed longer ago than this is reported as possibly out of date.
 STALE_AFTER = dt.timedelta(days=365)
@@ -23,13 +24,7 @@ STALE_AFTER = dt.timedelta(days=365)
 def read_document(root: Path | str, name: str, keys: tuple[str, ...], optional: tuple[str, ...] = ()) -> tuple[Located | None, Reader]:
     """The top mapping of a register file, or None (with problems on the reader) when unusable."""
     problems: list[Problem] = []
-    reader = Reader(name, problems)
-    try:
-        data = read_yaml(Path(root) / name, name)
-    except YamlError as exc:
-        problems.append(exc.problem)
-        return None, reader
-    doc = reader.mapping(data, "the file", 1)
+    doc, reader = read_file(Path(root) / name, name, problems)
     if doc is None or not reader.keys(doc, "the file", keys, optional):
         return None, reader
     return doc, reader

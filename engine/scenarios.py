@@ -37,8 +37,8 @@ from engine.consultation import Outcome
 from engine.errors import AnswerError, VagvisareError
 from engine.model import ABSENT, AS_OF, DONT_KNOW, DONT_KNOW_WORD, LANGUAGES, KnowledgeBase, Origin, Rule, Text, is_date
 from engine.problems import Problem, did_you_mean, show
-from engine.reading import Reader
-from engine.yamlfile import Located, LocatedList, YamlError, read_yaml
+from engine.reading import Reader, read_document
+from engine.yamlfile import Located, LocatedList
 
 SCENARIOS_DIR = "knowledge_base/scenarios"
 
@@ -109,16 +109,7 @@ def load_library(root: Path | str, kb: KnowledgeBase | None = None) -> tuple[Lib
     seen: dict[str, Origin] = {}
     for path in sorted((root / SCENARIOS_DIR).glob("*.yaml")):
         name = path.relative_to(root).as_posix()
-        try:
-            data = read_yaml(path, name)
-        except YamlError as exc:
-            problems.append(exc.problem)
-            continue
-        reader = Reader(name, problems)
-        if data is None:
-            reader.problem(0, "the file is empty", "add 'scenarios:' with at least one scenario, or delete the file", "warning")
-            continue
-        doc = reader.mapping(data, "the file", 1)
+        doc, reader = read_document(path, name, problems, "add 'scenarios:' with at least one scenario, or delete the file")
         if doc is None or not reader.keys(doc, "a scenarios file", ("scenarios",), ()):
             continue
         for line, item in reader.items(doc, "scenarios", "scenarios ('- id: …')"):
