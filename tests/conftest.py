@@ -120,6 +120,23 @@ def tiny_kb(tmp_path: Path) -> Path:
     return write_kb(tmp_path, TINY)
 
 
+def draw_answer(question, draw, allow_unknown: bool):
+    """A valid answer to a boolean, choice or multichoice question (hypothesis), maybe "I don't know"."""
+    from hypothesis import strategies as st
+
+    from engine.model import DONT_KNOW
+
+    if question.type == "boolean":
+        options = [st.booleans()]
+    elif question.type == "choice":
+        options = [st.sampled_from(question.values)]
+    else:
+        options = [st.sets(st.sampled_from(question.values), min_size=1, max_size=3).map(frozenset)]
+    if allow_unknown:
+        options.append(st.just(DONT_KNOW))
+    return draw(st.one_of(*options))
+
+
 @functools.cache
 def shipped_kb():
     """The shipped knowledge base and its problems, loaded once per test process."""

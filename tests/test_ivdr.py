@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from conftest import shipped_kb, shipped_module
+from conftest import draw_answer, shipped_kb, shipped_module
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.conditions import facts_in
 from engine.consultation import consult
-from engine.model import AS_OF, DONT_KNOW
+from engine.model import AS_OF
 
 _KB, _ = shipped_kb()
 CLASSES = ("A", "B", "C", "D")
@@ -32,30 +32,18 @@ def ivdr():
     return shipped_module("ivdr")
 
 
-def _value(question, draw, allow_unknown: bool):
-    if question.type == "boolean":
-        options = [st.booleans()]
-    elif question.type == "choice":
-        options = [st.sampled_from(question.values)]
-    else:
-        options = [st.sets(st.sampled_from(question.values), min_size=1, max_size=3).map(frozenset)]
-    if allow_unknown:
-        options.append(st.just(DONT_KNOW))
-    return draw(st.one_of(*options))
-
-
 @st.composite
 def any_answers(draw):
     """Any valid answers to any subset of the IVDR questions, "I don't know" included."""
     chosen = draw(st.lists(st.sampled_from(QUESTIONS), unique_by=lambda q: q.id))
-    return {q.id: _value(q, draw, allow_unknown=True) for q in chosen}
+    return {q.id: draw_answer(q, draw, allow_unknown=True) for q in chosen}
 
 
 @st.composite
 def purpose_classified(draw):
     """A device classified on its intended purpose (an assay, a directly measuring instrument or IVD
     software), with an answer to every question so that the interview always completes."""
-    answers = {q.id: _value(q, draw, allow_unknown=False) for q in QUESTIONS}
+    answers = {q.id: draw_answer(q, draw, allow_unknown=False) for q in QUESTIONS}
     kind = draw(st.sampled_from(["assay", "measuring_instrument", "software"]))
     answers["ivdr.medical_information"] = frozenset(draw(st.sets(st.sampled_from(MEDICAL), min_size=1, max_size=2)))
     if kind == "software":

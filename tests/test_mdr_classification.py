@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import shipped_kb, shipped_module
+from conftest import draw_answer, shipped_kb, shipped_module
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.consultation import consult
-from engine.model import DONT_KNOW
 from explanations.how import how, why_not
 
 _KB, _ = shipped_kb()
@@ -58,24 +57,12 @@ def mdr():
     return shipped_module("mdr")
 
 
-def _value(question, draw, allow_unknown: bool):
-    if question.type == "boolean":
-        options = [st.booleans()]
-    elif question.type == "choice":
-        options = [st.sampled_from(question.values)]
-    else:
-        options = [st.sets(st.sampled_from(question.values), min_size=1, max_size=3).map(frozenset)]
-    if allow_unknown:
-        options.append(st.just(DONT_KNOW))
-    return draw(st.one_of(*options))
-
-
 @st.composite
 def any_answers(draw):
     """Any valid answers to any subset of the MDR questions, "I don't know" included."""
     questions = _KB.module_questions("mdr")
     chosen = draw(st.lists(st.sampled_from(questions), unique_by=lambda q: q.id))
-    return {q.id: _value(q, draw, allow_unknown=True) for q in chosen}
+    return {q.id: draw_answer(q, draw, allow_unknown=True) for q in chosen}
 
 
 @st.composite
@@ -93,7 +80,7 @@ def device_answers(draw):
         "mdr.individual_patient_benefit": True,
         "mdr.ivd_data_role": "none",
     }
-    answers.update({q.id: _value(q, draw, allow_unknown=False) for q in CLASSIFICATION})
+    answers.update({q.id: draw_answer(q, draw, allow_unknown=False) for q in CLASSIFICATION})
     return answers
 
 
