@@ -91,27 +91,29 @@ def test_why_not_for_every_unreached_goal_value_is_in_words(shipped, module):
                     assert "`" not in md and not SYNTAX.search(md.split("](")[0]), (case.id, md)
 
 
+#: The clinician's skin-lesion app of issue 12: software whose output drives clinical management
+#: in a serious situation (class IIa).
+SKIN_LESION = {
+    "mdr.is_software": True,
+    "mdr.medical_purpose": ["disease"],
+    "mdr.software_drives_device": "none",
+    "mdr.software_processes_data": True,
+    "mdr.individual_patient_benefit": True,
+    "mdr.ivd_data_role": "none",
+    "mdr.in_house_use": "not_in_house",
+    "mdr.controls_active_device": "none",
+    "mdr.software_output": "informs_diagnosis_or_therapy",
+    "mdr.healthcare_situation": "serious",
+    "mdr.information_significance": "drives_clinical_management",
+    "mdr.closed_loop_diagnostic": False,
+    "mdr.contraception_or_sti": False,
+    "mdr.ionising_radiation": ["none"],
+}
+
+
 def skin_lesion(shipped):
     compiled = shipped.module("mdr")
-    answers = shipped.parse_answers(
-        "mdr",
-        {
-            "mdr.is_software": True,
-            "mdr.medical_purpose": ["disease"],
-            "mdr.software_drives_device": "none",
-            "mdr.software_processes_data": True,
-            "mdr.individual_patient_benefit": True,
-            "mdr.ivd_data_role": "none",
-            "mdr.in_house_use": "not_in_house",
-            "mdr.controls_active_device": "none",
-            "mdr.software_output": "informs_diagnosis_or_therapy",
-            "mdr.healthcare_situation": "serious",
-            "mdr.information_significance": "drives_clinical_management",
-            "mdr.closed_loop_diagnostic": False,
-            "mdr.contraception_or_sti": False,
-            "mdr.ionising_radiation": ["none"],
-        },
-    )
+    answers = shipped.parse_answers("mdr", SKIN_LESION)
     return compiled, consult(compiled, answers, as_of=AS_OF_DAY)
 
 
@@ -207,17 +209,7 @@ def test_why_at_the_seriousness_question_names_only_rule_11(shipped):
     from explanations.render import why_markdown
 
     c = shipped.consultation("mdr", lang="en")
-    given = {
-        "mdr.is_software": True,
-        "mdr.medical_purpose": ["disease"],
-        "mdr.software_drives_device": "none",
-        "mdr.software_processes_data": True,
-        "mdr.individual_patient_benefit": True,
-        "mdr.ivd_data_role": "none",
-        "mdr.in_house_use": "not_in_house",
-        "mdr.controls_active_device": "none",
-        "mdr.software_output": "informs_diagnosis_or_therapy",
-    }
+    given = {q: SKIN_LESION[q] for q in list(SKIN_LESION)[: list(SKIN_LESION).index("mdr.software_output") + 1]}
     while c.next_question is not None and c.next_question.id in given:
         c.answer(c.next_question.id, given[c.next_question.id])
     assert c.next_question.id == "mdr.healthcare_situation"
