@@ -1,4 +1,5 @@
-"""`vagvisare check` for the dated registers: the country list, the partner directory and the call calendar.
+"""`vagvisare check` for the dated registers: the country list, the partner directory, the call calendar
+and the receiving organisations of the idea intake.
 
 Each register is checked only when its file exists (a knowledge base may have none of them).
 The partner check uses the country list for country codes. Returns the problems and the
@@ -13,6 +14,7 @@ from pathlib import Path
 from engine.call_calendar import CALENDAR_FILE, validate_calendar
 from engine.countries import COUNTRIES_FILE, validate_countries
 from engine.directory import PARTNERS_FILE, validate_directory
+from engine.intake_register import INTAKE_FILE, validate_intake
 from engine.model import KnowledgeBase
 from engine.problems import Problem
 
@@ -35,4 +37,8 @@ def validate_registers(root: Path | str, kb: KnowledgeBase | None, today: dt.dat
         calendar, found = validate_calendar(root, kb, today)
         problems += found
         cited |= {ref.source for i in calendar.calls + calendar.events for ref in i.sources} if calendar else set()
+    if (root / INTAKE_FILE).exists():
+        intake, found = validate_intake(root, kb, today)
+        problems += found
+        cited |= {ref.source for o in intake.organisations for ref in o.sources} if intake else set()
     return problems, cited
