@@ -25,7 +25,8 @@ DEFAULTS = {
     "PERMANENT_SESSION_LIFETIME": 90 * 24 * 3600,
     "WTF_CSRF_TIME_LIMIT": None,  # the token is bound to the session; forms may stay open long
     "WTF_CSRF_SSL_STRICT": False,  # behind a proxy the Referer check breaks; the token is the check
-    "API_RATE_LIMIT": 600,  # requests per minute and client address (0: no limit)
+    "API_RATE_LIMIT": 600,
+    "INTAKE_RATE_LIMIT": 20,  # idea submissions per hour and client address  # requests per minute and client address (0: no limit)
     "KB_ROOT": None,
     "ENGINE": None,
     "WORKSPACE": None,  # an open engine.session.Workspace to share (tests)
@@ -36,7 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     from flask_wtf.csrf import CSRFProtect
 
     from engine.session import Workspace
-    from webui import api, errors, pages, registers, security, storage
+    from webui import api, dashboard, errors, inbox, intake, pages, registers, security, storage
 
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(DEFAULTS)
@@ -71,6 +72,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(registers.bp)
+    app.register_blueprint(intake.bp)
+    app.register_blueprint(inbox.bp)
+    app.register_blueprint(dashboard.bp)
 
     @app.cli.command("purge")
     def purge() -> None:  # flask --app webui purge

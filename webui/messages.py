@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from explanations.messages import MESSAGES as CORE
+from webui.intake_messages import INTAKE
 
 WEB: dict[str, tuple[str, str]] = {
     # key: (sv, en)
@@ -171,6 +172,7 @@ WEB: dict[str, tuple[str, str]] = {
     "directory_title": ("Partnerkatalog", "Partner directory"),
     "calendar_title": ("Utlysningskalender", "Call calendar"),
     "disclaimer": CORE["disclaimer"],
+    **INTAKE,
 }
 
 
