@@ -30,6 +30,16 @@ DEFAULTS = {
     "KB_ROOT": None,
     "ENGINE": None,
     "WORKSPACE": None,  # an open engine.session.Workspace to share (tests)
+    "STAFF_IDLE_MINUTES": 60,  # a staff session ends after this long without a request
+    "STAFF_SESSION_HOURS": 12,  # and after this long in any case
+    "SIGNIN_LIMIT_PER_ADDRESS": 30,  # sign-in attempts per 15 minutes and client address
+    "SIGNIN_LIMIT_PER_ACCOUNT": 10,  # and per e-mail address
+    "SMTP_HOST": None,  # no SMTP server: notifications wait in the outbox
+    "SMTP_PORT": 25,
+    "SMTP_FROM": "vagvisare@localhost",
+    "SMTP_USER": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_STARTTLS": False,
 }
 
 
@@ -37,7 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     from flask_wtf.csrf import CSRFProtect
 
     from engine.session import Workspace
-    from webui import api, dashboard, errors, inbox, intake, pages, registers, security, storage
+    from webui import accounts, api, audit, dashboard, errors, inbox, intake, mail, pages, registers, security, storage
 
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(DEFAULTS)
@@ -72,6 +82,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(registers.bp)
+    accounts.init(app)
+    app.register_blueprint(audit.bp)
+    mail.init(app)
     app.register_blueprint(intake.bp)
     app.register_blueprint(inbox.bp)
     app.register_blueprint(dashboard.bp)
