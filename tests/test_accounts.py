@@ -212,8 +212,15 @@ def test_staff_cli(shipped, tmp_path, monkeypatch):
     monkeypatch.setenv("VAGVISARE_DATA", str(tmp_path))
     monkeypatch.setenv("VAGVISARE_STAFF_PASSWORD", PASSWORD)
     runner = CliRunner()
-    r = runner.invoke(main, ["staff", "add", "Anna@Example.org", "--name", "Anna", "--role", "advisor", "--organisation", "ltu"])
+    r = runner.invoke(
+        main,
+        ["staff", "add", "Anna@Example.org", "--name", "Anna", "--role", "advisor", "--organisation", "lulea_university_of_technology"],
+    )
     assert r.exit_code == 0, r.output
+    r = runner.invoke(main, ["staff", "add", "c@example.org", "--role", "advisor", "--organisation", "region_norrboten"])
+    assert (
+        r.exit_code == 2 and "did you mean" in r.output.lower() and "region_norrbotten" in r.output
+    )  # a receiving organisation of intake.yaml
     r = runner.invoke(main, ["staff", "add", "b@example.org", "--role", "advisor"])
     assert r.exit_code == 2 and "organisation" in r.output
     assert "anna@example.org" in runner.invoke(main, ["staff", "list"]).output

@@ -33,6 +33,8 @@ def add(email: str, name: str, role: str, organisation: str | None) -> None:
     """Create an account. The password comes from VAGVISARE_STAFF_PASSWORD or a prompt."""
     from webui import accounts
 
+    if organisation is not None:
+        _check_organisation(organisation)
     password = os.environ.get("VAGVISARE_STAFF_PASSWORD") or click.prompt("Password", hide_input=True, confirmation_prompt=True)
     app = _app()
     try:
@@ -41,6 +43,23 @@ def add(email: str, name: str, role: str, organisation: str | None) -> None:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     click.echo(f"created {made.role} {made.email}" + (f" ({made.organisation})" if made.organisation else ""))
+
+
+def _check_organisation(organisation: str) -> None:
+    """An account's organisation must be a receiving organisation of knowledge_base/intake.yaml:
+    an advisor sees exactly the ideas sent to it, so a misspelt id would show them nothing."""
+    from engine.intake_register import INTAKE_FILE, load_intake
+    from engine.problems import did_you_mean
+    from engine.session import kb_root
+
+    register, problems = load_intake(kb_root())
+    if register is None:
+        click.echo(f"error: {INTAKE_FILE} cannot be read: {problems[0].message if problems else 'missing'}", err=True)
+        sys.exit(2)
+    if organisation not in register.ids:
+        hint = did_you_mean(organisation, register.ids) or f"choose one of: {', '.join(register.ids)}"
+        click.echo(f"error: unknown organisation {organisation!r} — {hint}", err=True)
+        sys.exit(2)
 
 
 @staff.command("list", context_settings=CONTEXT)

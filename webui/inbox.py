@@ -51,11 +51,12 @@ def effective_priority(idea: dict) -> str | None:
 
 def colleagues(organisation: str) -> list:
     """Active advisors (and admins) of the organisation an idea was sent to: whom it can be assigned to."""
-    return [s for s in accounts.list_staff(db()) if s.organisation == organisation and s.role in ADVISORS]
+    return [s for s in accounts.colleagues(db(), organisation) if s.role in ADVISORS]
 
 
 def _names() -> dict[str, str]:
-    return {s.id: s.name for s in accounts.list_staff(db())}
+    """Every account's name by id (disabled ones too: they still appear in an idea's history)."""
+    return {s.id: s.name for s, _active in accounts.list_staff(db())}
 
 
 # --- the inbox ------------------------------------------------------------------------------
@@ -139,7 +140,7 @@ def inbox():
         rows = [_row(i, names, lang()) for i in _matching(conn, staff, f)]
         audit.record(actor(staff), "ideas.list", "organisation", staff.organisation or "*", conn=conn)
     kb = ws().kb
-    people = [s for s in accounts.list_staff(db()) if staff.role == "admin" or s.organisation == staff.organisation]
+    people = [s for s, active in accounts.list_staff(db()) if active and (staff.role == "admin" or s.organisation == staff.organisation)]
     return render_template(
         "inbox.html",
         rows=rows,
