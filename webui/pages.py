@@ -9,7 +9,7 @@ from engine.errors import AnswerError
 from engine.model import ABSENT
 from explanations import render
 from explanations.jsonview import plain
-from webui import kbview
+from webui import explained, kbview
 from webui.forms import FormProblem, raw_answer, shown_value
 from webui.web import Case, disown, lang, md_html, own, store, ws
 
@@ -247,38 +247,9 @@ def _result_context(case, cons):
     kb = ws().kb
     outcome = cons.outcome()
     module = kb.modules[cons.module_id]
-    goals = [g for g in module.goals if g in outcome.conclusions]
-    others = [f for f in outcome.conclusions if f not in goals]
-    explained: set = set()  # each intermediate conclusion is explained once on the page
-    conclusions = []
-    for fact in goals + others:
-        value = outcome.conclusions[fact]
-        how_html = proof_html = ""
-        if fact in goals:  # the decisive chain and the nearest other outcome; the full proof one step away
-            explanation = cons.explain(fact)
-            how_html = md_html(render.explanation_markdown(cons.compiled, explanation, lang()))
-            proof_html = md_html(render.proof_markdown(cons.compiled, explanation.proof, lang(), explained))
-        conclusions.append(
-            {
-                "fact": fact,
-                "goal": fact in goals,
-                "label": render.fact_text(kb, fact, lang()),
-                "value": render.value_text(kb, fact, value, lang()),
-                "data_value": _data_value(kb, fact, value),
-                "how_html": how_html,
-                "proof_html": proof_html,
-            }
-        )
+    conclusions = explained.conclusions(cons, lang())  # each goal with its decisive chain and full proof
     u = outcome.uncertainty
-    conditional = []
-    if u is not None and u.conditional:
-        for goal, options in u.conditional.items():
-            rows = []
-            for value, paths in options:
-                for path in paths:
-                    conds = [(render.short_text(kb, f, lang()), render.value_text(kb, f, v, lang())) for f, v in path.items()]
-                    rows.append((conds, render.value_text(kb, goal, value, lang())))
-            conditional.append((render.fact_text(kb, goal, lang()), rows))
+    conditional = explained.conditional(cons, lang())
     recs, seen = [], set()
     for rule_id, rec in outcome.recommendations:
         if rec.id not in seen:
