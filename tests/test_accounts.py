@@ -14,17 +14,6 @@ from web_helpers import PASSWORD, make_staff, sign_in, token
 
 from webui import accounts, audit, charts, create_app, mail, storage, throttle
 
-PG = os.environ.get("VAGVISARE_TEST_DATABASE_URL")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'a.sqlite3'}"
-    if not PG:
-        pytest.skip("no PostgreSQL: set VAGVISARE_TEST_DATABASE_URL (.ci/run starts one on 127.0.0.1)")
-    return PG
-
 
 def new_app(db_url, shipped, **config):
     return create_app({"DATABASE_URL": db_url, "WORKSPACE": shipped, "SECRET_KEY": "s", "SESSION_COOKIE_SECURE": False, **config})
