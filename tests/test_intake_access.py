@@ -228,3 +228,12 @@ def test_submissions_are_rate_limited(shipped, tmp_path):
     assert submit(client).status_code == 200
     assert submit(client).status_code == 200
     assert submit(client).status_code == 429
+
+
+def test_an_admin_adds_an_advisor_only_to_a_receiving_organisation(app):
+    admin, _ = staff_client(app, "admin")
+    page = admin.get("/staff/accounts").get_data(as_text=True)
+    assert '<option value="umea_university"' in page and '<option value="skelleftea_municipality"' in page
+    data = {"email": "new@example.org", "name": "New", "role": "advisor", "csrf_token": token(page)}
+    assert admin.post("/staff/accounts", data={**data, "organisation": "evil_org"}).status_code == 400
+    assert admin.post("/staff/accounts", data={**data, "organisation": "umea_university"}).status_code in (200, 303)

@@ -1,28 +1,16 @@
-"""The intake's tables on SQLite and on a real PostgreSQL (VAGVISARE_TEST_DATABASE_URL, started by
-.ci/run): an idea with its attachments, additions, notes and events round-trips, the private
+"""The intake's tables on SQLite and on a real PostgreSQL (conftest.db_url: VAGVISARE_TEST_DATABASE_URL,
+started by .ci/run): an idea with its attachments, additions, notes and events round-trips, the private
 token is found only by its hash, and deletion leaves no row of the idea behind."""
 
 from __future__ import annotations
 
 import os
 
-import pytest
 import sqlalchemy as sa
 from intake_helpers import ORG_A, URGENT, new_app, private_link, staff_client, submit
 from web_helpers import token
 
 from webui import audit, intake_store, storage
-
-PG = os.environ.get("VAGVISARE_TEST_DATABASE_URL")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 's.sqlite3'}"
-    if not PG:
-        pytest.skip("no PostgreSQL: set VAGVISARE_TEST_DATABASE_URL (.ci/run starts one on 127.0.0.1)")
-    return PG
 
 
 def _fields(**extra) -> dict:

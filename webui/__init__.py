@@ -47,7 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     from flask_wtf.csrf import CSRFProtect
 
     from engine.session import Workspace
-    from webui import accounts, api, audit, dashboard, errors, inbox, intake, mail, pages, registers, security, storage
+    from webui import accounts, api, audit, dashboard, errors, inbox, intake, mail, pages, registers, security, staff_admin, storage
 
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(DEFAULTS)
@@ -84,6 +84,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(registers.bp)
     accounts.init(app)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(staff_admin.bp)
     mail.init(app)
     app.register_blueprint(intake.bp)
     app.register_blueprint(inbox.bp)
