@@ -181,7 +181,7 @@ def _count(app) -> int:
         ({"description": "x" * 4001}, "högst 4000 tecken"),
         ({"email": "not-an-address"}, "e-postadress"),
         ({"email": "a@b.se\r\nBcc: x@evil.example"}, "e-postadress"),
-        ({"phone": "<script>"}, "Telefon"),
+        ({"phone": "<script>"}, "telefonnumret"),
         ({"consent": None}, "samtycka"),
         ({"organisation": "evil_org"}, "Välj vem som ska ta emot"),
         ({"title": ""}, "Fyll i rubrik"),

@@ -79,7 +79,7 @@ def read_submission(form, case: Case | None) -> tuple[dict, dict, dict]:
     if "email" not in errors and not EMAIL.match(fields["email"]):
         errors["email"] = tr("err_email")
     if "phone" not in errors and not PHONE.match(fields["phone"]):
-        errors["phone"] = tr("err_too_long", field=tr("f_phone"), n=LIMITS["phone"])
+        errors["phone"] = tr("err_phone")
     receiver = form.get("organisation", "")
     if receiver not in organisations().ids:
         errors["organisation"] = tr("err_receiver")
@@ -222,36 +222,53 @@ def held_data(conn, idea: dict) -> dict:
 
 
 def held_markdown(data: dict, language: str) -> str:
+    """The download as Markdown, in the submitter's language; every text they wrote is escaped."""
     kb = ws().kb
     idea = data["idea"]
-    lines = [f"# {data['reference']}: {_md(idea['title'])}", ""]
-    for key in ("created", "status", "organisation", "submitter_role", "submitter_organisation", "email", "phone"):
-        lines.append(f"- **{key}:** {_md(str(idea[key]))}")
-    lines += [
-        "",
-        "## " + t("f_description", language),
-        "",
-        _md(idea["description"]),
-        "",
-        "## " + t("f_need", language),
-        "",
-        _md(idea["need"]),
-        "",
+    role = idea["submitter_role"]
+    shown = [
+        ("received", idea["created"][:10]),
+        ("status", t("st_" + idea["status"], language)),
+        ("receiver", organisations().name(idea["organisation"], language)),
+        ("role", kb.label(ROLE_Q, role, language) if role in kb.fact_values(ROLE_Q) else role),
+        ("f_submitter_organisation", idea["submitter_organisation"]),
+        ("f_email", idea["email"]),
+        ("f_phone", idea["phone"]),
     ]
-    lines += ["## " + t("fs_triage", language), ""]
+    lines = [f"# {data['reference']}: {_md(idea['title'])}", ""]
+    lines += [f"- **{t(key, language)}:** {_md(value)}" for key, value in shown]
+    lines += ["", "## " + t("f_description", language), "", _md(idea["description"]), ""]
+    lines += ["## " + t("f_need", language), "", _md(idea["need"]), "", "## " + t("fs_triage", language), ""]
     for qid, value in data["triage_answers"]:
-        lines.append(f"- {_md(render.short_text(kb, qid, language))}: {_md(json.dumps(value, ensure_ascii=False))}")
+        lines.append(f"- {_md(render.short_text(kb, qid, language))}: {_md(_answer_text(kb, qid, value, language))}")
     lines += ["", "## " + t("attached_guides", language), ""]
     for module, saved in data["attached_consultations"].items():
-        lines.append(f"### {module}")
-        lines += [f"- {_md(q)}: {_md(json.dumps(v, ensure_ascii=False))}" for q, v in saved.get("answers", [])]
-    lines += ["", "## " + t("additions", language), ""]
-    lines += [f"- {a['created']}: {_md(a['text'])}" for a in data["additions"]]
+        title = kb.modules[module].title.get(language) if module in kb.modules else module
+        lines += [f"### {_md(title)}", ""]
+        lines += [
+            f"- {_md(render.short_text(kb, q, language))}: {_md(_answer_text(kb, q, v, language))}" for q, v in saved.get("answers", [])
+        ]
+        lines.append("")
+    lines += ["## " + t("additions", language), ""]
+    lines += [f"- {a['created'][:10]}: {_md(a['text'])}" for a in data["additions"]]
     lines += ["", "## " + t("history", language), ""]
-    lines += [
-        f"- {e['created']}: {e['from']} → {e['to']}" + (f" ({_md(e['reason'])})" if e["reason"] else "") for e in data["status_history"]
-    ]
+    for e in data["status_history"]:
+        reason = f" ({t('reason', language)}: {_md(e['reason'])})" if e["reason"] else ""
+        lines.append(f"- {e['created'][:10]}: {t('st_' + e['to'], language)}{reason}")
     return "\n".join(lines) + "\n"
+
+
+def _answer_text(kb, qid: str, value, language: str) -> str:
+    """A saved answer (JSON form) as words, through the knowledge base's labels where it has them."""
+    if value == "dont_know":
+        return t("dont_know", language)
+    if isinstance(value, bool):
+        return t("yes" if value else "no", language)
+    if isinstance(value, list):
+        return "; ".join(_answer_text(kb, qid, v, language) for v in value)
+    if isinstance(value, str) and qid in kb.questions and value in kb.fact_values(qid):
+        return kb.label(qid, value, language)
+    return str(value)
 
 
 def _md(text: str) -> str:
