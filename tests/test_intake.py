@@ -294,3 +294,23 @@ def test_mail_is_delivered_through_smtp_and_waits_while_it_is_down(shipped, tmp_
         controller.stop()
     assert [m["To"] for m in received] == ["inventor@example.org", "inventor@example.org"]
     assert "mottagen" in received[0]["Subject"] and "I dialog" in received[1].get_payload(decode=True).decode()
+
+
+def test_an_admin_works_ideas_of_every_organisation(app):
+    client = app.test_client()
+    submit(client, organisation=ORG_B, **URGENT)
+    idea = _only_idea(app)
+    admin, _ = staff_client(app, "admin")
+    _b, advisor_b = staff_client(app, "advisor", ORG_B)
+    _a, advisor_a = staff_client(app, "advisor", ORG_A)
+    page = admin.get(f"/staff/ideas/{idea['id']}").get_data(as_text=True)
+    csrf = token(page)
+    base = f"/staff/ideas/{idea['id']}"
+    assert admin.post(base + "/assign", data={"assignee": advisor_a.id, "csrf_token": csrf}).status_code == 400  # not of ORG_B
+    assert admin.post(base + "/assign", data={"assignee": advisor_b.id, "csrf_token": csrf}).status_code == 303
+    assert admin.post(base + "/status", data={"status": "in_dialogue", "csrf_token": csrf}).status_code == 303
+    assert admin.post(base + "/status", data={"status": "verification", "csrf_token": csrf}).status_code == 303
+    r = admin.post(base + "/status", data={"status": "handed_over", "reason": "To the incubator", "csrf_token": csrf})
+    assert r.status_code == 303
+    assert _b.get(base).status_code == 200 and _a.get(base).status_code == 404
+    assert 'data-status="handed_over"' in _b.get("/staff/ideas").get_data(as_text=True)

@@ -78,3 +78,11 @@ def test_a_missing_or_empty_register(tmp_path):
     assert register is None and "missing" in problems[0].message
     register, problems = load_intake(_write(tmp_path, "organisations: []\n"))
     assert "no receiving organisation" in problems[0].message
+
+
+def test_check_reports_the_intake_register(tmp_path):
+    from engine.register_checks import validate_registers
+
+    root = _write(tmp_path, "organisations:\n  - id: x1\n    name: {sv: X, en: X}\n    kind: shop\n    as_of: 2026-11-01\n")
+    problems, _cited = validate_registers(root, None, TODAY)
+    assert any(p.file == INTAKE_FILE and "unknown kind" in p.message for p in problems)
