@@ -187,6 +187,8 @@ def _count(app) -> int:
         ({"title": ""}, "Fyll i rubrik"),
         ({"t.triage.submitter_role": "king"}, "Välj ett svar"),
         ({"t.triage.weeks_to_disclosure": "soon", "t.triage.disclosure_planned": "yes"}, "kunde inte användas"),
+        ({"t.triage.weeks_to_disclosure": "1e999", "t.triage.disclosure_planned": "yes"}, "Veckor till publicering"),
+        ({"t.triage.idea_kind": "<script>"}, "Slags idé"),
     ],
 )
 def test_a_bad_submission_is_refused_with_a_message_and_nothing_stored(app, fields, message):

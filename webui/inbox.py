@@ -35,7 +35,7 @@ def actor(staff) -> str:
 
 def _scope(staff) -> str | None:
     """The organisation whose ideas this staff member sees; None: all (admin)."""
-    return None if staff.role == "admin" else (staff.organisation or "\0no organisation")
+    return None if staff.role == "admin" else (staff.organisation or "-")  # "-": no idea is sent there
 
 
 def _idea_or_404(conn, staff, idea_id: str) -> dict:

@@ -64,7 +64,7 @@ def new():
     return _form_page(case, {"attach": _attachable(case)}, {})
 
 
-def read_submission(form, case: Case | None) -> tuple[dict, dict, dict]:
+def read_submission(form) -> tuple[dict, dict, dict]:
     """(fields, raw triage answers, errors) from the form; errors map a field to a message."""
     errors: dict[str, str] = {}
     fields = {}
@@ -103,7 +103,7 @@ def submit():
     case = _case_or_none(request.form.get("case"))
     if not throttle.allow("idea:" + (request.remote_addr or "?"), current_app.config.get("INTAKE_RATE_LIMIT", 20), 3600):
         abort(429)
-    fields, answers, errors = read_submission(request.form, case)
+    fields, answers, errors = read_submission(request.form)
     wanted = [m for m in request.form.getlist("attach")[:20] if m in _attachable(case)]
     values = {**fields, "attach": wanted, **{k: request.form.getlist(k) for k in request.form if k.startswith("t.")}}
     values["consent"] = request.form.get("consent")
@@ -113,8 +113,9 @@ def submit():
     given = [case.consultation(m) for m in wanted] if case else []
     try:
         cons = intake_triage.run(workspace, answers, given, lang())
-    except AnswerError as exc:
-        errors["t." + (exc.location or "")] = tr("err_triage", field=exc.location or "")
+    except AnswerError as exc:  # a value the form let through but the question does not take
+        qid = exc.location if exc.location in workspace.kb.questions else ""
+        errors["t." + qid] = tr("err_triage", field=render.short_text(workspace.kb, qid, lang()) if qid else "?")
         return _form_page(case, values, errors, 400)
     summary = intake_triage.summary(cons)
     attached = {c.module_id: c.to_dict() for c in given}
