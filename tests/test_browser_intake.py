@@ -120,6 +120,7 @@ def test_from_submission_to_the_advisors_inbox(browser, site):
     assert "/staff/ideas" in staff.url
     row = staff.locator("tr[data-idea]")
     assert row.count() == 1 and "urgent" == row.locator("td[data-priority]").get_attribute("data-priority")
+    assert row.locator("[data-urgent]").count() == 1  # disclosure within four weeks, nothing filed
     _axe(staff, "inbox")
     with staff.expect_navigation():
         row.locator("a").first.click()

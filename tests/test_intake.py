@@ -314,3 +314,23 @@ def test_an_admin_works_ideas_of_every_organisation(app):
     assert r.status_code == 303
     assert _b.get(base).status_code == 200 and _a.get(base).status_code == 404
     assert 'data-status="handed_over"' in _b.get("/staff/ideas").get_data(as_text=True)
+
+
+def test_with_many_dont_knows_the_flags_the_answers_decide_still_show(app):
+    """Too many "Don't know" answers to try every branch: the flags the definite answers already
+    give (here: a disclosure in two weeks, nothing filed) still show, marked incomplete."""
+    client = app.test_client()
+    answers = {
+        "t.triage.idea_kind": "device_or_diagnostic",
+        "t.triage.application_filed": "no",
+        "t.triage.disclosure_planned": "yes",
+        "t.triage.weeks_to_disclosure": "2",
+    }
+    assert submit(client, **answers).status_code == 200
+    s = _only_idea(app)["summary"]
+    assert s["explored"] is False and s["priority"] == "urgent"
+    assert "disclosure_within_4_weeks_unfiled" in s["flags"] and s["urgent"] == ["disclosure_within_4_weeks_unfiled"]
+    advisor, _ = staff_client(app, "advisor", ORG_A)
+    inbox = advisor.get("/staff/ideas").get_data(as_text=True)
+    assert "data-urgent>" in inbox and "data-incomplete" in inbox
+    assert "data-urgent>" in advisor.get("/staff/ideas?flag=disclosure_within_4_weeks_unfiled").get_data(as_text=True)

@@ -125,6 +125,7 @@ def _row(idea: dict, names: dict, language: str) -> dict:
         "urgent_possible": [kb.label(FLAGS, f, language) for f in s["flags_possible"] if f in URGENT_FLAGS],
         "flags": [kb.label(FLAGS, f, language) for f in s["flags"]],
         "flags_possible": [kb.label(FLAGS, f, language) for f in s["flags_possible"]],
+        "incomplete": not s.get("explored", True),
         "assignee": names.get(idea["assignee"], "") if idea["assignee"] else "",
         "organisation": organisations().name(idea["organisation"], language),
     }

@@ -125,6 +125,10 @@ INTAKE: dict[str, tuple[str, str]] = {
     "overridden": ("ändrad av rådgivare", "overridden by an advisor"),
     "uncertain": ("osäker – beror på svar som är ”Vet inte”", "uncertain – depends on answers that are “Don't know”"),
     "possibly": ("kanske", "possibly"),
+    "flags_incomplete": (
+        "fler flaggor kan gälla – för många ”Vet inte” för att pröva alla fall",
+        "more flags may apply – too many “Don't know” answers to try every case",
+    ),
     "undetermined": ("kan inte avgöras – för många ”Vet inte”", "cannot be decided – too many “Don't know”"),
     "export_csv": ("Exportera som CSV", "Export as CSV"),
     "staff_home": ("Personal", "Staff"),

@@ -76,36 +76,68 @@ def _values(value) -> set:
     return set()
 
 
+def _fired(cons: Consultation, outcome, goal: str) -> set:
+    """The values the rules that fired conclude for `goal`. A rule fires only when its conditions
+    hold on definite answers, which every branch of the "Don't know" answers shares, so these
+    values hold in every branch – even when the branches were too many to explore."""
+    found: set = set()
+    for firing in outcome.trace:
+        rule = cons.compiled.rules.get(firing.rule)
+        for fact, value in rule.conclude if rule else ():
+            if fact == goal:
+                found |= (
+                    _values(value) if isinstance(value, (frozenset, set, list, tuple)) else ({value} if isinstance(value, str) else set())
+                )
+    return found
+
+
 def summary(cons: Consultation) -> dict:
-    """The values the inbox lists and filters on, JSON-safe (see the module docstring)."""
+    """The values the inbox lists and filters on, JSON-safe (see the module docstring).
+
+    Flags: those that hold in every branch (`flags`) and those that hold only in some
+    (`flags_possible`). Priority: the highest any branch gives (`priority`), with
+    `priority_certain` False when another value is possible. `explored` is False when there were
+    too many "Don't know" answers to try every branch (engine.uncertainty.MAX_BRANCHES): then
+    only what the definite answers already decide is known, and more flags may apply."""
     kb = cons.kb
     outcome = cons.outcome()
     u = outcome.uncertainty
     conditional = u.conditional if u is not None else {}
+    explored = u is None or not u.truncated
 
     def options(goal) -> list:
         if goal in outcome.conclusions:
             return [outcome.conclusions[goal]]
-        if u is not None and goal in u.firm:
+        if u is not None and isinstance(u.firm.get(goal), (str, frozenset)):
             return [u.firm[goal]]
         return [value for value, _paths in conditional.get(goal, [])]
 
-    priorities = [p for p in options(PRIORITY) if isinstance(p, str)]
     order = kb.fact_values(PRIORITY)
+    priorities = {p for p in options(PRIORITY) if isinstance(p, str)}
+    floor = _fired(cons, outcome, PRIORITY)
+    if not priorities and floor:  # unexplored: at least the highest priority a rule already gives
+        priorities = {max(floor, key=order.index)}
     top = max(priorities, key=order.index) if priorities else None
-    flag_sets = [_values(v) for v in options(FLAGS)] or [set()]
-    firm_flags = set.intersection(*flag_sets)
-    possible = set.union(*flag_sets) - firm_flags
+    certain = len(priorities) == 1 and (explored or PRIORITY in outcome.conclusions)
+
+    def split(goal) -> tuple[set, set]:
+        branches = [_values(v) for v in options(goal)]
+        firm = _fired(cons, outcome, goal) | (set.intersection(*branches) if branches else set())
+        return firm, (set.union(*branches) - firm if branches else set())
+
+    flags, possible = split(FLAGS)
+    reasons, maybe_reasons = split(REASONS)
     inputs = {f: plain(kb, f, v) for f, v in cons.inputs.items() if f in KEY_INPUTS}
     kind = outcome.answers.get(KIND)
     return {
         "priority": top,
-        "priority_options": sorted({p for p in priorities}, key=order.index),
-        "priority_certain": len(set(priorities)) == 1,
-        "flags": plain(kb, FLAGS, frozenset(firm_flags)),
+        "priority_options": sorted(priorities, key=order.index),
+        "priority_certain": certain,
+        "explored": explored,
+        "flags": plain(kb, FLAGS, frozenset(flags)),
         "flags_possible": plain(kb, FLAGS, frozenset(possible)),
-        "urgent": sorted(f for f in firm_flags | possible if f in URGENT_FLAGS),
-        "reasons": plain(kb, REASONS, frozenset(set.union(*[_values(v) for v in options(REASONS)] or [set()]))),
+        "urgent": sorted(f for f in flags | possible if f in URGENT_FLAGS),
+        "reasons": plain(kb, REASONS, frozenset(reasons | maybe_reasons)),
         "next_handler": [h for h in dict.fromkeys(options(HANDLER)) if isinstance(h, str)],
         "idea_kind": kind if isinstance(kind, str) else None,
         "inputs": inputs,
