@@ -115,6 +115,7 @@ INTAKE: dict[str, tuple[str, str]] = {
     "title": ("Rubrik", "Title"),
     "priority": ("Prioritet", "Priority"),
     "readiness": ("Mognad (kund/teknik/finansiering)", "Readiness (customer/technology/funding)"),
+    "readiness_short": ("Mognad K/T/F", "Readiness C/T/F"),
     "mdr_class": ("MDR-klass", "MDR class"),
     "ip_owner": ("Ägande (IP)", "IP ownership"),
     "flags": ("Flaggor", "Flags"),
