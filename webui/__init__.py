@@ -29,6 +29,10 @@ DEFAULTS = {
     "KB_ROOT": None,
     "ENGINE": None,
     "WORKSPACE": None,  # an open engine.session.Workspace to share (tests)
+    "JOIN_RATE_LIMIT": 60,  # attempts to join a training session per client address and window (0: no limit)
+    "JOIN_RATE_WINDOW": 600,  # seconds
+    "TRAINING_JOIN_HOURS": 12,  # a training session's code lets people join for this long after it started
+    "TRAINING_REFRESH_SECONDS": 5,  # live pages (trainer's screen, participant's waiting page) reload this often
 }
 
 
@@ -36,7 +40,9 @@ def create_app(config: dict | None = None) -> Flask:
     from flask_wtf.csrf import CSRFProtect
 
     from engine.session import Workspace
-    from webui import api, errors, pages, registers, security, storage
+    from webui import api, errors, pages, participate, registers, security, selfstudy, storage, training
+    from webui.scenario_book import ScenarioBook
+    from webui.training_store import TrainingStore
 
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(DEFAULTS)
@@ -63,6 +69,8 @@ def create_app(config: dict | None = None) -> Flask:
     engine = storage.make_engine(app.config["DATABASE_URL"])
     storage.upgrade(engine)
     app.extensions["vagvisare_store"] = storage.Store(engine)
+    app.extensions["vagvisare_training"] = TrainingStore(engine)
+    app.extensions["vagvisare_scenarios"] = ScenarioBook(app.extensions["vagvisare_ws"])
 
     CSRFProtect(app)
     app.extensions["csrf"].exempt(api.bp)
@@ -71,6 +79,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(registers.bp)
+    app.register_blueprint(participate.bp)
+    app.register_blueprint(selfstudy.bp)
+    app.register_blueprint(training.bp)
 
     @app.cli.command("purge")
     def purge() -> None:  # flask --app webui purge
