@@ -60,3 +60,25 @@ def run_through(client, url: str, choose=None, limit: int = 80) -> list[str]:
         post = client.post(url, data={"question": qid, "answer": value if isinstance(value, list) else [value], "csrf_token": token(page)})
         assert post.status_code == 303, (qid, value, post.status_code, post.get_data(as_text=True)[:2000])
     raise AssertionError("the guide did not finish")
+
+
+# --- staff ---------------------------------------------------------------------------
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_staff(app, role: str, organisation: str | None = None, email: str | None = None, password: str = PASSWORD):
+    """A new staff account in the app's database (a unique e-mail unless one is given)."""
+    import secrets
+
+    from webui.accounts import create_staff
+
+    email = email or f"{role}-{secrets.token_hex(4)}@example.org"
+    organisation = organisation if organisation is not None or role != "advisor" else "region_vasterbotten"
+    return create_staff(app.extensions["vagvisare_store"].engine, email, role.title(), role, organisation, password)
+
+
+def sign_in(client, email: str, password: str = PASSWORD):
+    """Sign in through the form, as a browser would; returns the response to the POST."""
+    page = client.get("/staff/sign-in").get_data(as_text=True)
+    return client.post("/staff/sign-in", data={"email": email, "password": password, "csrf_token": token(page)})

@@ -29,6 +29,7 @@ from vagvisare.cliutil import given_outcomes, read_answers
 from vagvisare.graph_cmd import graph
 from vagvisare.registers_cmd import calendar, counts, partners
 from vagvisare.scenario_cmd import scenario
+from vagvisare.staff_cmd import mail, staff
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -319,6 +320,8 @@ main.add_command(partners)
 main.add_command(calendar)
 main.add_command(counts)
 main.add_command(scenario)
+main.add_command(staff)
+main.add_command(mail)
 
 if __name__ == "__main__":
     main()

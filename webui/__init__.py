@@ -33,6 +33,16 @@ DEFAULTS = {
     "JOIN_RATE_WINDOW": 600,  # seconds
     "TRAINING_JOIN_HOURS": 12,  # a training session's code lets people join for this long after it started
     "TRAINING_REFRESH_SECONDS": 5,  # live pages (trainer's screen, participant's waiting page) reload this often
+    "STAFF_IDLE_MINUTES": 60,  # a staff session ends after this long without a request
+    "STAFF_SESSION_HOURS": 12,  # and after this long in any case
+    "SIGNIN_LIMIT_PER_ADDRESS": 30,  # sign-in attempts per 15 minutes and client address
+    "SIGNIN_LIMIT_PER_ACCOUNT": 10,  # and per e-mail address
+    "SMTP_HOST": None,  # no SMTP server: notifications wait in the outbox
+    "SMTP_PORT": 25,
+    "SMTP_FROM": "vagvisare@localhost",
+    "SMTP_USER": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_STARTTLS": False,
 }
 
 
@@ -40,7 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
     from flask_wtf.csrf import CSRFProtect
 
     from engine.session import Workspace
-    from webui import api, errors, pages, participate, registers, security, selfstudy, storage, training
+    from webui import accounts, api, audit, errors, mail, pages, participate, registers, security, selfstudy, storage, training
     from webui.scenario_book import ScenarioBook
     from webui.training_store import TrainingStore
 
@@ -82,6 +92,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(participate.bp)
     app.register_blueprint(selfstudy.bp)
     app.register_blueprint(training.bp)
+    accounts.init(app)
+    app.register_blueprint(audit.bp)
+    mail.init(app)
 
     @app.cli.command("purge")
     def purge() -> None:  # flask --app webui purge

@@ -300,6 +300,46 @@ WEB: dict[str, tuple[str, str]] = {
     "study_more": ("Fler scenarier", "More scenarios"),
     "study_link": ("Öva själv på scenarier", "Practise scenarios alone"),
     "disclaimer": CORE["disclaimer"],
+    # --- staff accounts and the audit log
+    "staff_title": ("För personal", "For staff"),
+    "sign_in_title": ("Logga in som personal", "Staff sign-in"),
+    "sign_in_intro": (
+        "För rådgivare, utbildare och administratörer i innovationsstödet. Du som vill ha vägledning eller lämna in en idé behöver inget konto.",
+        "For advisors, trainers and administrators of the innovation support. You need no account to get guidance or submit an idea.",
+    ),
+    "email": ("E-postadress", "E-mail address"),
+    "password": ("Lösenord", "Password"),
+    "sign_in": ("Logga in", "Sign in"),
+    "sign_out": ("Logga ut", "Sign out"),
+    "signin_failed": ("E-postadressen eller lösenordet stämmer inte.", "The e-mail address or the password is wrong."),
+    "signin_throttled": (
+        "För många försök. Vänta en kvart och försök igen, eller be en administratör om hjälp.",
+        "Too many attempts. Wait a quarter of an hour and try again, or ask an administrator for help.",
+    ),
+    "signed_in_as": ("Inloggad som {name} ({role})", "Signed in as {name} ({role})"),
+    "role_advisor": ("rådgivare", "advisor"),
+    "role_trainer": ("utbildare", "trainer"),
+    "role_admin": ("administratör", "administrator"),
+    "staff_home_intro": ("Det här kan du göra:", "What you can do:"),
+    "staff_session_note": (
+        "Du loggas ut efter {idle} minuter utan aktivitet och senast efter {hours} timmar.",
+        "You are signed out after {idle} minutes without activity and after {hours} hours at the latest.",
+    ),
+    "audit_title": ("Granskningslogg", "Audit log"),
+    "audit_intro": (
+        "Vem som har sett, ändrat eller exporterat vad. Loggen kan bara läsas och växa; ingen kan ändra eller radera den.",
+        "Who viewed, changed or exported what. The log can only be read and grow; no one can change or delete it.",
+    ),
+    "audit_when": ("När (UTC)", "When (UTC)"),
+    "audit_who": ("Vem", "Who"),
+    "audit_what": ("Vad", "What"),
+    "audit_subject": ("Gäller", "Subject"),
+    "audit_detail": ("Detalj", "Detail"),
+    "audit_filter": ("Visa bara poster om id", "Show only entries about id"),
+    "audit_show": ("Visa", "Show"),
+    "audit_none": ("Inga poster.", "No entries."),
+    "older": ("Äldre", "Older"),
+    "newer": ("Nyare", "Newer"),
 }
 
 

@@ -24,6 +24,59 @@ cases = sa.Table(
     sa.Column("data", sa.Text, nullable=False),
 )
 
+# Mirrors of the tables of migration 0002 (staff, audit, throttle, outbox), for queries.
+staff = sa.Table(
+    "staff",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("email", sa.String(254), nullable=False, unique=True),
+    sa.Column("name", sa.String(120), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("organisation", sa.String(64)),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created", sa.DateTime, nullable=False),
+)
+staff_sessions = sa.Table(
+    "staff_sessions",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("staff_id", sa.String(32), nullable=False),
+    sa.Column("created", sa.DateTime, nullable=False),
+    sa.Column("last_seen", sa.DateTime, nullable=False),
+)
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("actor", sa.String(80), nullable=False),
+    sa.Column("action", sa.String(60), nullable=False),
+    sa.Column("subject_kind", sa.String(30), nullable=False),
+    sa.Column("subject_id", sa.String(64), nullable=False),
+    sa.Column("detail", sa.String(500), nullable=False),
+)
+throttle = sa.Table(
+    "throttle",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("bucket", sa.BigInteger, primary_key=True),
+    sa.Column("hits", sa.Integer, nullable=False),
+    sa.Column("expires", sa.DateTime, nullable=False),
+)
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created", sa.DateTime, nullable=False),
+    sa.Column("recipient", sa.String(254), nullable=False),
+    sa.Column("subject", sa.String(200), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("last_error", sa.String(300)),
+    sa.Column("claimed_until", sa.DateTime),
+)
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -34,6 +87,13 @@ def now() -> dt.datetime:
 def new_id() -> str:
     """An unguessable id (192 bits)."""
     return secrets.token_urlsafe(24)
+
+
+def db() -> sa.Engine:
+    """The database engine of the running app."""
+    from flask import current_app
+
+    return current_app.extensions["vagvisare_store"].engine
 
 
 def make_engine(url: str) -> sa.Engine:

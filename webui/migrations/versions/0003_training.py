@@ -1,7 +1,7 @@
 """training sessions: live peer-learning sessions and their participants (issue 14)
 
 Revision ID: 0003
-Revises: 0002 (0001 until the staff foundation is merged)
+Revises: 0002
 Create Date: 2026-12-01
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0001"  # "0002" (the staff foundation) once it is merged
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
