@@ -198,7 +198,10 @@ WEB: dict[str, tuple[str, str]] = {
         "Update the page automatically while I wait (every {n} seconds)",
     ),
     "live_on": ("Sidan uppdateras automatiskt var {n}:e sekund.", "This page updates automatically every {n} seconds."),
-    "live_off": ("Sidan uppdateras inte automatiskt. Uppdatera den själv för att se nya steg.", "This page does not update itself. Reload it to see new steps."),
+    "live_off": (
+        "Sidan uppdateras inte automatiskt. Uppdatera den själv för att se nya steg.",
+        "This page does not update itself. Reload it to see new steps.",
+    ),
     "live_stop": ("Stäng av automatisk uppdatering", "Turn off automatic updates"),
     "live_start": ("Uppdatera automatiskt var {n}:e sekund", "Update automatically every {n} seconds"),
     "reload": ("Uppdatera nu", "Reload now"),

@@ -16,9 +16,9 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from engine.scenarios import tally
 from webui import audit, live
 from webui.accounts import current_staff, require_role
+from webui.messages import t
 from webui.participate import refuse, training_store
 from webui.scenario_book import book
-from webui.messages import t
 from webui.training_view import export_markdown, revealed_facts, tables
 from webui.web import lang, ws
 
@@ -190,4 +190,3 @@ def delete(session_id):
     training_store().delete(found.id)
     audit.record(_actor(), "training.delete", "training_session", found.id)
     return render_template("training_deleted.html")
-

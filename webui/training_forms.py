@@ -126,4 +126,15 @@ def answer_rows(workspace, scenario: Scenario, responses: dict, lang: str) -> li
     ]
 
 
-__all__ = ["PREFIX", "DONT_KNOW_WORD", "Field", "NotInScenario", "Reading", "fields", "read_form", "chosen_values", "model_values", "answer_rows"]
+__all__ = [
+    "PREFIX",
+    "DONT_KNOW_WORD",
+    "Field",
+    "NotInScenario",
+    "Reading",
+    "fields",
+    "read_form",
+    "chosen_values",
+    "model_values",
+    "answer_rows",
+]
