@@ -18,6 +18,7 @@ from webui.messages import t
 class Bar:
     """One answer of a distribution: its words, how many gave it, and its share."""
 
+    key: str  # the answer as in an answers file (lists joined with commas), for the HTML contract
     label: str
     count: int
     percent: int  # of those who answered this question, rounded
@@ -48,6 +49,15 @@ def key_label(kb, fact: str, key, lang: str) -> str:
     return str(key)
 
 
+def key_text(key) -> str:
+    """A distribution key as the `data-key` of its row: true/false, a choice id, ids joined with commas, a number."""
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, tuple):
+        return ",".join(key)
+    return str(key)
+
+
 def _keys(kb, d: Distribution) -> list:
     """Every choice (or yes/no) in its declared order, so bars do not jump while answers come in;
     multiple choices, numbers and dates as given, most frequent first. 'Don't know' last."""
@@ -72,7 +82,9 @@ def tables(kb, result: Tally, lang: str, revealed_facts: set) -> list[Table]:
         for key in _keys(kb, d):
             count = d.counts.get(key, 0)
             percent = round(100 * count / d.answered) if d.answered else 0
-            bars.append(Bar(key_label(kb, d.fact, key, lang), count, percent, 5 * round(percent / 5), shows and key == d.expected))
+            bars.append(
+                Bar(key_text(key), key_label(kb, d.fact, key, lang), count, percent, 5 * round(percent / 5), shows and key == d.expected)
+            )
         out.append(Table(d.fact, d.kind, fact_text(kb, d.fact, lang), d.answered, tuple(bars), shows))
     return out
 
