@@ -25,7 +25,7 @@ from training_helpers import (
 from web_helpers import token
 
 from engine.scenarios import expected_answers, expected_predictions, reveal_steps
-from webui import create_app
+from webui import audit, create_app
 from webui.participate import clean_nickname
 from webui.scenario_book import ScenarioBook
 from webui.training_store import CODE_ALPHABET, normal_code
@@ -86,7 +86,7 @@ def test_a_whole_session(app, shipped, scenario):
             "ip.owner": _other(kb, "ip.owner", right["ip.owner"]),
         },
     }
-    boss, _ = trainer(app)
+    boss, boss_staff = trainer(app)
     screen, code = start_session(boss, SCENARIO)
     assert len(code) == 6 and all(ch in CODE_ALPHABET for ch in code)
     page = html(boss.get(screen))
@@ -182,6 +182,10 @@ def test_a_whole_session(app, shipped, scenario):
     assert boss.get(screen).status_code == 404
     assert phones["Anna"].get(urls["Anna"]).status_code == 404
     assert join(late, code, "Dana").status_code == 404
+    session_id = screen.rsplit("/", 1)[1]
+    logged = audit.entries(app.extensions["vagvisare_store"].engine, subject_id=session_id)
+    assert [e["action"] for e in logged] == ["training.delete", "training.close", "training.start"]
+    assert all(e["actor"] == f"staff:{boss_staff.id}" for e in logged)
 
 
 def test_several_sessions_at_once_and_the_trainers_list(app):

@@ -4,6 +4,7 @@ every participant, and a session that survives an app restart (a new app on the 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import pytest
@@ -11,7 +12,7 @@ from training_helpers import answer, html, join, start_session, trainer
 from web_helpers import sign_in
 
 from webui import create_app, storage
-from webui.training_store import CLOSED, TrainingStore
+from webui.training_store import CLOSED, TrainingStore, training_sessions
 
 PG = os.environ.get("VAGVISARE_TEST_DATABASE_URL")
 
@@ -50,6 +51,13 @@ def test_store_round_trip(db_url):
     store.close(first.id)
     assert store.get(first.id).state == CLOSED
     assert not store.answer(bo.id, {"ip.owner": "employer"})  # closed
+    old = store.start("ip-poster-before-patent", "staff-3")
+    store.join(old.id, "Old")
+    with engine.begin() as conn:
+        conn.execute(
+            training_sessions.update().where(training_sessions.c.id == old.id).values(updated=storage.now() - dt.timedelta(days=91))
+        )
+    assert store.purge(90) == 1 and store.get(old.id) is None and store.participants(old.id) == []
     store.delete(first.id)
     assert store.get(first.id) is None and store.participant(anna.id) is None and store.participants(first.id) == []
     assert store.get(second.id) is not None

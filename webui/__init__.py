@@ -29,7 +29,8 @@ DEFAULTS = {
     "KB_ROOT": None,
     "ENGINE": None,
     "WORKSPACE": None,  # an open engine.session.Workspace to share (tests)
-    "JOIN_RATE_LIMIT": 60,  # attempts to join a training session per client address and window (0: no limit)
+    "JOIN_RATE_LIMIT": 200,  # attempts to join a training session per client address and window (0: no limit);
+    # a class of 60 behind one NAT address must get in, guessing 1 of 887 million codes must not
     "JOIN_RATE_WINDOW": 600,  # seconds
     "TRAINING_JOIN_HOURS": 12,  # a training session's code lets people join for this long after it started
     "TRAINING_REFRESH_SECONDS": 5,  # live pages (trainer's screen, participant's waiting page) reload this often
@@ -99,6 +100,7 @@ def create_app(config: dict | None = None) -> Flask:
     @app.cli.command("purge")
     def purge() -> None:  # flask --app webui purge
         print(app.extensions["vagvisare_store"].purge(app.config["RETENTION_DAYS"]))
+        print(app.extensions["vagvisare_training"].purge(app.config["RETENTION_DAYS"]), "training sessions")
 
     return app
 

@@ -163,6 +163,14 @@ class TrainingStore:
             conn.execute(training_participants.delete().where(training_participants.c.session_id == session_id))
             conn.execute(training_sessions.delete().where(training_sessions.c.id == session_id))
 
+    def purge(self, days: int) -> int:
+        """Delete sessions (with their participants) not touched for `days` days; returns how many."""
+        cutoff = now() - dt.timedelta(days=days)
+        with self.engine.begin() as conn:
+            old = sa.select(training_sessions.c.id).where(training_sessions.c.updated < cutoff)
+            conn.execute(training_participants.delete().where(training_participants.c.session_id.in_(old)))
+            return conn.execute(training_sessions.delete().where(training_sessions.c.updated < cutoff)).rowcount
+
     # --- participants -----------------------------------------------------------------
 
     def join(self, session_id: str, nickname: str) -> Participant:
