@@ -64,6 +64,8 @@ def _remembered() -> dict:
 
 
 def _remember(session_id: str, token: str) -> None:
+    if _remembered().get(session_id) == token:
+        return  # unchanged: no new cookie on every poll
     kept = {k: v for k, v in _remembered().items() if k != session_id}
     session["training"] = dict(list(kept.items())[-(MAX_SESSIONS_REMEMBERED - 1) :] + [(session_id, token)])
     session.permanent = True

@@ -55,7 +55,6 @@ def sessions():
         titles=titles,
         scenarios=book().scenarios(),
         modules=ws().kb.modules,
-        live_choice=live.wanted() if "live" in request.args else True,
     )
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.errors import AnswerError
-from engine.model import DONT_KNOW_WORD
 from engine.scenarios import Scenario, check_response
 from explanations.jsonview import plain
 from explanations.render import fact_text, value_text
@@ -128,7 +127,6 @@ def answer_rows(workspace, scenario: Scenario, responses: dict, lang: str) -> li
 
 __all__ = [
     "PREFIX",
-    "DONT_KNOW_WORD",
     "Field",
     "NotInScenario",
     "Reading",
