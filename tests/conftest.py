@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import textwrap
 from pathlib import Path
 
@@ -157,3 +158,17 @@ def shipped_module(module: str, backend: str = "clips"):
 @pytest.fixture(scope="session")
 def shipped() -> Workspace:
     return shipped_workspace()
+
+
+#: A PostgreSQL for the storage tests (.ci/run starts one on 127.0.0.1); without it they run on SQLite only.
+PG = os.environ.get("VAGVISARE_TEST_DATABASE_URL")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A database URL: a fresh SQLite file, then the shared PostgreSQL (use random ids there)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    if not PG:
+        pytest.skip("no PostgreSQL: set VAGVISARE_TEST_DATABASE_URL (.ci/run starts one on 127.0.0.1)")
+    return PG

@@ -14,17 +14,6 @@ from web_helpers import PASSWORD, make_staff, sign_in, token
 
 from webui import accounts, audit, charts, create_app, mail, storage, throttle
 
-PG = os.environ.get("VAGVISARE_TEST_DATABASE_URL")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'a.sqlite3'}"
-    if not PG:
-        pytest.skip("no PostgreSQL: set VAGVISARE_TEST_DATABASE_URL (.ci/run starts one on 127.0.0.1)")
-    return PG
-
 
 def new_app(db_url, shipped, **config):
     return create_app({"DATABASE_URL": db_url, "WORKSPACE": shipped, "SECRET_KEY": "s", "SESSION_COOKIE_SECURE": False, **config})
@@ -221,3 +210,72 @@ def test_staff_cli(shipped, tmp_path, monkeypatch):
     assert runner.invoke(main, ["staff", "disable", "anna@example.org"]).exit_code == 0
     assert "(disabled)" in runner.invoke(main, ["staff", "list"]).output
     assert "queued" in runner.invoke(main, ["mail", "send"]).output
+
+
+def test_admin_manages_accounts_on_the_web(app):
+    import re
+
+    admin = make_staff(app, "admin")
+    client = app.test_client()
+    sign_in(client, admin.email)
+    page = client.get("/staff/accounts").get_data(as_text=True)
+    assert admin.email in page
+    r = client.post(
+        "/staff/accounts",
+        data={"email": "new@example.org", "name": "New <b>One</b>", "role": "trainer", "organisation": "", "csrf_token": token(page)},
+    )
+    body = r.get_data(as_text=True)
+    assert r.status_code == 200 and "data-new-password" in body and "<b>One" not in body
+    password = re.search(r"new@example.org (?:är|is) ([A-Za-z0-9_-]{16})", body).group(1)
+    r = client.post("/staff/accounts", data={"email": "new@example.org", "role": "trainer", "csrf_token": token(body)})
+    assert r.status_code == 400 and "Det finns redan ett konto" in r.get_data(as_text=True)
+    r = client.post("/staff/accounts", data={"email": "adv@example.org", "role": "advisor", "csrf_token": token(body)})
+    assert r.status_code == 400  # an advisor needs an organisation
+    newcomer = app.test_client()
+    assert sign_in(newcomer, "new@example.org", password).status_code == 303
+    engine = app.extensions["vagvisare_store"].engine
+    new_id = next(m.id for m, _ in accounts.list_staff(engine) if m.email == "new@example.org")
+    client.post(f"/staff/accounts/{new_id}/disable", data={"csrf_token": token(body)})
+    assert newcomer.get("/staff").status_code == 303  # out at once
+    assert client.post(f"/staff/accounts/{admin.id}/disable", data={"csrf_token": token(body)}).status_code == 400
+    assert client.post("/staff/accounts/nobody/disable", data={"csrf_token": token(body)}).status_code == 404
+    assert client.post(f"/staff/accounts/{new_id}/explode", data={"csrf_token": token(body)}).status_code == 404
+    actions = [row["action"] for row in audit.entries(engine, subject_id=new_id)]
+    assert actions[:2] == ["staff.disabled", "staff.signed_in"] and "staff.created" in actions
+
+
+def test_staff_change_their_own_password(app):
+    member = make_staff(app, "advisor")
+    client, other = app.test_client(), app.test_client()
+    sign_in(client, member.email)
+    sign_in(other, member.email)
+    page = client.get("/staff/password").get_data(as_text=True)
+    bad = client.post("/staff/password", data={"current": "wrong", "new": "a" * 12, "again": "a" * 12, "csrf_token": token(page)})
+    assert bad.status_code == 400
+    differ = client.post("/staff/password", data={"current": PASSWORD, "new": "a" * 12, "again": "b" * 12, "csrf_token": token(page)})
+    assert differ.status_code == 400
+    short = client.post("/staff/password", data={"current": PASSWORD, "new": "short", "again": "short", "csrf_token": token(page)})
+    assert short.status_code == 400
+    ok = client.post(
+        "/staff/password",
+        data={"current": PASSWORD, "new": "a brand new passphrase", "again": "a brand new passphrase", "csrf_token": token(page)},
+    )
+    assert ok.status_code == 200
+    assert client.get("/staff").status_code == 200  # this sign-in stays
+    assert other.get("/staff").status_code == 303  # the other one ended
+
+
+def test_non_admins_cannot_manage_accounts(app):
+    for role in ("advisor", "trainer"):
+        member = make_staff(app, role)
+        client = app.test_client()
+        sign_in(client, member.email)
+        page = client.get("/staff").get_data(as_text=True)
+        assert client.get("/staff/accounts").status_code == 403
+        assert (
+            client.post("/staff/accounts", data={"email": "x@example.org", "role": "admin", "csrf_token": token(page)}).status_code == 403
+        )
+        assert client.post(f"/staff/accounts/{member.id}/reset", data={"csrf_token": token(page)}).status_code == 403
+    anonymous = app.test_client()
+    assert anonymous.get("/staff/accounts").status_code == 303
+    assert anonymous.get("/staff/password").status_code == 303

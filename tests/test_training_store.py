@@ -1,29 +1,17 @@
 """Training sessions in the database, on SQLite and on a real PostgreSQL (VAGVISARE_TEST_DATABASE_URL,
 started by .ci/run): the store's round trip, answers refused once closed or revealed, delete with
-every participant, and a session that survives an app restart (a new app on the same database)."""
+every participant, and a session that survives an app restart (a new app on the same database).
+`db_url` (tests/conftest.py) gives SQLite, then PostgreSQL when it is configured."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 
-import pytest
 from training_helpers import answer, html, join, start_session, trainer
 from web_helpers import sign_in
 
 from webui import create_app, storage
 from webui.training_store import CLOSED, TrainingStore, training_sessions
-
-PG = os.environ.get("VAGVISARE_TEST_DATABASE_URL")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 's.sqlite3'}"
-    if not PG:
-        pytest.skip("no PostgreSQL: set VAGVISARE_TEST_DATABASE_URL (.ci/run starts one on 127.0.0.1)")
-    return PG
 
 
 def test_store_round_trip(db_url):

@@ -16,21 +16,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-import pytest
 from web_helpers import question_of, run_through, start, token
 
 from webui import create_app, storage
-
-PG = os.environ.get("VAGVISARE_TEST_DATABASE_URL")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 's.sqlite3'}"
-    if not PG:
-        pytest.skip("no PostgreSQL: set VAGVISARE_TEST_DATABASE_URL (.ci/run starts one on 127.0.0.1)")
-    return PG
 
 
 def test_store_round_trip_and_purge(db_url):

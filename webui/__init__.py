@@ -51,7 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     from flask_wtf.csrf import CSRFProtect
 
     from engine.session import Workspace
-    from webui import accounts, api, audit, errors, mail, pages, participate, registers, security, selfstudy, storage, training
+    from webui import accounts, api, audit, errors, mail, pages, participate, registers, security, selfstudy, staff_admin, storage, training
     from webui.scenario_book import ScenarioBook
     from webui.training_store import TrainingStore
 
@@ -95,6 +95,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(training.bp)
     accounts.init(app)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(staff_admin.bp)
     mail.init(app)
 
     @app.cli.command("purge")

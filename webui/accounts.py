@@ -47,7 +47,13 @@ class Staff:
 
 
 class AccountError(ValueError):
-    """A staff account that cannot be made as asked; the message says what to change."""
+    """A staff account that cannot be made as asked; the message says what to change.
+
+    `key` names the same message in webui.messages, for the web pages."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 def _staff(row) -> Staff:
@@ -61,18 +67,18 @@ def normal_email(email: str) -> str:
 def create_staff(engine: sa.Engine, email: str, name: str, role: str, organisation: str | None, password: str) -> Staff:
     email = normal_email(email)
     if not EMAIL.match(email):
-        raise AccountError(f"{email!r} is not an e-mail address")
+        raise AccountError("account_email", f"{email!r} is not an e-mail address")
     if role not in ROLES:
-        raise AccountError(f"role {role!r} is unknown; use one of {', '.join(ROLES)}")
+        raise AccountError("account_role_error", f"role {role!r} is unknown; use one of {', '.join(ROLES)}")
     if role == "advisor" and not organisation:
-        raise AccountError("an advisor belongs to an organisation: give --organisation")
+        raise AccountError("account_organisation", "an advisor belongs to an organisation: give --organisation")
     if not (MIN_PASSWORD <= len(password) <= MAX_PASSWORD):
-        raise AccountError(f"the password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters long")
+        raise AccountError("account_password", f"the password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters long")
     name = " ".join((name or "").split())[:120] or email
     staff_id = secrets.token_hex(8)
     with engine.begin() as conn:
         if conn.execute(sa.select(storage.staff.c.id).where(storage.staff.c.email == email)).first():
-            raise AccountError(f"there is already an account for {email}")
+            raise AccountError("account_exists", f"there is already an account for {email}")
         conn.execute(
             storage.staff.insert().values(
                 id=staff_id,
@@ -115,16 +121,20 @@ def set_active(engine: sa.Engine, email: str, active: bool) -> bool:
     return True
 
 
-def set_password(engine: sa.Engine, email: str, password: str) -> bool:
+def set_password(engine: sa.Engine, email: str, password: str, keep_session: str | None = None) -> bool:
+    """A new password; ends the account's sessions (all but `keep_session`, a session token)."""
     if not (MIN_PASSWORD <= len(password) <= MAX_PASSWORD):
-        raise AccountError(f"the password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters long")
+        raise AccountError("account_password", f"the password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters long")
     email = normal_email(email)
     with engine.begin() as conn:
         row = conn.execute(sa.select(storage.staff.c.id).where(storage.staff.c.email == email)).first()
         if not row:
             return False
         conn.execute(storage.staff.update().where(storage.staff.c.id == row.id).values(password_hash=_hasher.hash(password)))
-        conn.execute(storage.staff_sessions.delete().where(storage.staff_sessions.c.staff_id == row.id))
+        ended = storage.staff_sessions.delete().where(storage.staff_sessions.c.staff_id == row.id)
+        if keep_session:
+            ended = ended.where(storage.staff_sessions.c.token_hash != _digest(keep_session))
+        conn.execute(ended)
     return True
 
 
