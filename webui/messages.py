@@ -283,6 +283,7 @@ WEB: dict[str, tuple[str, str]] = {
     ),
     "unknown_scenario": ("Det finns inget sådant scenario.", "There is no such scenario."),
     "rule": ("Regel", "Rule"),
+    "overridden_rule": ("Gav {value}, men en annan slutsats vägde tyngre", "Gave {value}, but another conclusion took precedence"),
     "step_question": ("Fråga", "Question"),
     "step_input": ("Uppgift", "Input"),
     "step_conclusion": ("Slutsats", "Conclusion"),
