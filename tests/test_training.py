@@ -405,3 +405,43 @@ def test_a_trainer_controls_only_their_own_sessions(app):
 def test_join_codes_are_read_as_typed():
     assert normal_code(" ab-c 2d3 ") == "ABC2D3"
     assert normal_code("ABC2D") == "" and normal_code("ABC2D30") == "" and normal_code("ABCDE0") == ""  # 0 is no code letter
+
+
+def test_every_phrase_of_the_training_pages_is_in_swedish_and_english():
+    from pathlib import Path
+
+    from webui.messages import t
+
+    root = Path(__file__).resolve().parent.parent / "webui"
+    files = [root / "templates" / f"{name}.html" for name in TEMPLATES] + [root / f"{name}.py" for name in MODULES]
+    keys = set()
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        keys |= set(re.findall(r"\btr\('([a-z0-9_]+)'[,)]", text))
+        keys |= set(re.findall(r'refuse\(\d{3}, "([a-z0-9_]+)"', text))
+        keys |= set(re.findall(r'problem="([a-z0-9_]+)"', text))
+    keys |= {"nickname_missing", "nickname_long", "nickname_chars", "step_question", "step_input", "step_conclusion"}
+    assert len(keys) > 60
+    for key in sorted(keys):
+        sv, en = (
+            t(key, "sv", n=40, a=1, url="u", q="q", name="n", value="v", code="c", date="d", m=2, right=1, total=2),
+            t(key, "en", n=40, a=1, url="u", q="q", name="n", value="v", code="c", date="d", m=2, right=1, total=2),
+        )
+        assert sv.strip() and en.strip(), key
+
+
+TEMPLATES = (
+    "_training",
+    "join",
+    "participant_form",
+    "participant_wait",
+    "study_list",
+    "study_play",
+    "study_reveal",
+    "training_list",
+    "training_screen",
+    "training_summary",
+    "training_delete",
+    "training_deleted",
+)
+MODULES = ("participate", "selfstudy", "training")
