@@ -422,11 +422,9 @@ def test_every_phrase_of_the_training_pages_is_in_swedish_and_english():
         keys |= set(re.findall(r'problem="([a-z0-9_]+)"', text))
     keys |= {"nickname_missing", "nickname_long", "nickname_chars", "step_question", "step_input", "step_conclusion"}
     assert len(keys) > 60
+    values = {"n": 40, "a": 1, "m": 2, "url": "u", "q": "q", "name": "n", "value": "v", "code": "c", "date": "d", "right": 1, "total": 2}
     for key in sorted(keys):
-        sv, en = (
-            t(key, "sv", n=40, a=1, url="u", q="q", name="n", value="v", code="c", date="d", m=2, right=1, total=2),
-            t(key, "en", n=40, a=1, url="u", q="q", name="n", value="v", code="c", date="d", m=2, right=1, total=2),
-        )
+        sv, en = t(key, "sv", **values), t(key, "en", **values)
         assert sv.strip() and en.strip(), key
 
 
