@@ -21,10 +21,12 @@ import unicodedata
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
 from webui import live, throttle
+from webui.errors import refusal as refuse
 from webui.scenario_book import book
 from webui.storage import now
 from webui.training_forms import NotInScenario, answer_rows, chosen_values, fields, model_values, read_form
-from webui.training_store import CODE_LENGTH, Participant, TrainingStore, normal_code
+from webui.training_store import CODE_LENGTH, Participant, normal_code
+from webui.training_store import current as training_store
 from webui.web import lang, tr, ws
 
 bp = Blueprint("participate", __name__)
@@ -32,15 +34,6 @@ bp = Blueprint("participate", __name__)
 NICKNAME_MAX = 40
 NICKNAME_PUNCTUATION = " .-_'"
 MAX_SESSIONS_REMEMBERED = 10
-
-
-def training_store() -> TrainingStore:
-    return current_app.extensions["vagvisare_training"]
-
-
-def refuse(status: int, key: str, **values):
-    """A clear refusal in the reader's language (never a stack trace, never a 500)."""
-    return render_template("error.html", status=status, key=key, values=values), status
 
 
 def clean_nickname(raw) -> tuple[str, str | None]:

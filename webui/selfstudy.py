@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
-from webui.participate import refuse
+from webui.errors import refusal as refuse
 from webui.scenario_book import book
 from webui.training_forms import NotInScenario, answer_rows, chosen_values, fields, model_values, read_form
 from webui.web import lang, tr, ws

@@ -16,9 +16,10 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from engine.scenarios import tally
 from webui import audit, live
 from webui.accounts import current_staff, require_role
+from webui.errors import refusal as refuse
 from webui.messages import t
-from webui.participate import refuse, training_store
 from webui.scenario_book import book
+from webui.training_store import current as training_store
 from webui.training_view import export_markdown, revealed_facts, tables
 from webui.web import lang, ws
 

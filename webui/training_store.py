@@ -217,4 +217,22 @@ class TrainingStore:
             return done.rowcount == 1
 
 
-__all__ = ["CODE_ALPHABET", "CODE_LENGTH", "OPEN", "CLOSED", "TrainingSession", "Participant", "TrainingStore", "new_code", "normal_code"]
+def current() -> TrainingStore:
+    """The running app's training store (made by create_app on the app's database)."""
+    from flask import current_app
+
+    return current_app.extensions["vagvisare_training"]
+
+
+__all__ = [
+    "CODE_ALPHABET",
+    "CODE_LENGTH",
+    "OPEN",
+    "CLOSED",
+    "TrainingSession",
+    "Participant",
+    "TrainingStore",
+    "new_code",
+    "normal_code",
+    "current",
+]
