@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from test_browser import axe, browser, new_page, shots  # noqa: F401  (fixtures shared with the other browser tests)
+from test_browser import AXE, WCAG, axe, browser, new_page, shots  # noqa: F401  (fixtures shared with the other browser tests)
 from web_helpers import PASSWORD, make_staff
 
 
@@ -33,6 +33,13 @@ def site(shipped, tmp_path_factory):
     thread.start()
     yield f"http://127.0.0.1:{srv.server_port}", app
     srv.shutdown()
+
+
+def violations(page) -> set[str]:
+    """The ids of axe-core's WCAG 2.1 A/AA rules the page breaks."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+    return {v["id"] for v in result["violations"]}
 
 
 def fill_scenario_form(page) -> int:
@@ -66,6 +73,7 @@ def test_a_session_with_a_trainer_and_two_phones(browser, site, shots):  # noqa:
         screen.locator("button[data-start-session]").click()
     code = screen.locator("[data-code]").get_attribute("data-code")
     assert screen.locator('meta[http-equiv="refresh"]').count() == 1  # updates on: ticked on the start form
+    assert violations(screen) == {"meta-refresh"}  # axe cannot see that the trainer chose it; nothing else
     with screen.expect_navigation():
         screen.locator("a[data-live-off]").click()
     assert screen.locator('meta[http-equiv="refresh"]').count() == 0 and screen.locator("a[data-live-on]").count() == 1
