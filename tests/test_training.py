@@ -274,6 +274,7 @@ def test_guessing_join_codes_is_rate_limited(shipped, tmp_path):
         {"DATABASE_URL": f"sqlite:///{tmp_path / 'g.sqlite3'}", "WORKSPACE": shipped, "SECRET_KEY": "g", "SESSION_COOKIE_SECURE": False}
     )
     app.config["JOIN_RATE_LIMIT"] = 5
+    app.config["JOIN_RATE_WINDOW"] = 10**9  # one window for the whole test (no reset at a window's edge)
     boss, _ = trainer(app)
     _, code = start_session(boss, SCENARIO)
     guesser = app.test_client()
