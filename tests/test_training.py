@@ -184,7 +184,7 @@ def test_a_whole_session(app, shipped, scenario):
     assert join(late, code, "Dana").status_code == 404
     session_id = screen.rsplit("/", 1)[1]
     logged = audit.entries(app.extensions["vagvisare_store"].engine, subject_id=session_id)
-    assert [e["action"] for e in logged] == ["training.delete", "training.close", "training.start"]
+    assert [e["action"] for e in logged] == ["training.delete", "training.close", "training.export", "training.export", "training.start"]
     assert all(e["actor"] == f"staff:{boss_staff.id}" for e in logged)
 
 

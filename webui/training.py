@@ -162,6 +162,7 @@ def export(session_id):
         return refusal
     found, scenario = loaded
     heading = t("session_of", lang(), code=found.code, date=found.created.strftime("%Y-%m-%d %H:%M UTC"))
+    audit.record(_actor(), "training.export", "training_session", found.id)
     text = export_markdown(ws().kb, scenario, book().steps(scenario, lang()), _tally(found, scenario), lang(), heading)
     return Response(
         text,
