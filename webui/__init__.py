@@ -30,6 +30,11 @@ DEFAULTS = {
     "KB_ROOT": None,
     "ENGINE": None,
     "WORKSPACE": None,  # an open engine.session.Workspace to share (tests)
+    "JOIN_RATE_LIMIT": 200,  # attempts to join a training session per client address and window (0: no limit);
+    # a class of 60 behind one NAT address must get in, guessing 1 of 887 million codes must not
+    "JOIN_RATE_WINDOW": 600,  # seconds
+    "TRAINING_JOIN_HOURS": 12,  # a training session's code lets people join for this long after it started
+    "TRAINING_REFRESH_SECONDS": 5,  # live pages (trainer's screen, participant's waiting page) reload this often
     "STAFF_IDLE_MINUTES": 60,  # a staff session ends after this long without a request
     "STAFF_SESSION_HOURS": 12,  # and after this long in any case
     "SIGNIN_LIMIT_PER_ADDRESS": 30,  # sign-in attempts per 15 minutes and client address
@@ -47,7 +52,26 @@ def create_app(config: dict | None = None) -> Flask:
     from flask_wtf.csrf import CSRFProtect
 
     from engine.session import Workspace
-    from webui import accounts, api, audit, dashboard, errors, inbox, intake, mail, pages, registers, security, staff_admin, storage
+    from webui import (
+        accounts,
+        api,
+        audit,
+        dashboard,
+        errors,
+        inbox,
+        intake,
+        mail,
+        pages,
+        participate,
+        registers,
+        security,
+        selfstudy,
+        staff_admin,
+        storage,
+        training,
+    )
+    from webui.scenario_book import ScenarioBook
+    from webui.training_store import TrainingStore
 
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(DEFAULTS)
@@ -74,6 +98,8 @@ def create_app(config: dict | None = None) -> Flask:
     engine = storage.make_engine(app.config["DATABASE_URL"])
     storage.upgrade(engine)
     app.extensions["vagvisare_store"] = storage.Store(engine)
+    app.extensions["vagvisare_training"] = TrainingStore(engine)
+    app.extensions["vagvisare_scenarios"] = ScenarioBook(app.extensions["vagvisare_ws"])
 
     CSRFProtect(app)
     app.extensions["csrf"].exempt(api.bp)
@@ -82,6 +108,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(registers.bp)
+    app.register_blueprint(participate.bp)
+    app.register_blueprint(selfstudy.bp)
+    app.register_blueprint(training.bp)
     accounts.init(app)
     app.register_blueprint(audit.bp)
     app.register_blueprint(staff_admin.bp)
@@ -93,6 +122,7 @@ def create_app(config: dict | None = None) -> Flask:
     @app.cli.command("purge")
     def purge() -> None:  # flask --app webui purge
         print(app.extensions["vagvisare_store"].purge(app.config["RETENTION_DAYS"]))
+        print(app.extensions["vagvisare_training"].purge(app.config["RETENTION_DAYS"]), "training sessions")
 
     return app
 

@@ -23,6 +23,12 @@ def api_error(status: int, field: str, message: str, fix: str = ""):
     return response
 
 
+def refusal(status: int, key: str):
+    """A clear refusal of a page request (4xx) in the reader's language: the error page with the
+    webui.messages text `key` (for a route to return, never a stack trace, never a 500)."""
+    return render_template("error.html", status=status, key=key), status
+
+
 def init(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf(exc):

@@ -166,8 +166,6 @@ INTAKE: dict[str, tuple[str, str]] = {
     "per_organisation": ("Idéer per organisation", "Ideas per organisation"),
     "per_status": ("Idéer per status", "Ideas per status"),
     "per_kind": ("Idéer per slags idé", "Ideas per kind of idea"),
-    "count": ("Antal", "Count"),
-    "export_md": ("Exportera som Markdown", "Export as Markdown"),
     "chart_alt": (
         "Stapeldiagram: {title}. Samma siffror finns i tabellen nedan.",
         "Bar chart: {title}. The same figures are in the table below.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from explanations.messages import MESSAGES as CORE
+from explanations.scenario_view import SCENARIO_MESSAGES
 from webui.intake_messages import INTAKE
 
 WEB: dict[str, tuple[str, str]] = {
@@ -171,6 +172,138 @@ WEB: dict[str, tuple[str, str]] = {
     "what": ("Vad", "What"),
     "directory_title": ("Partnerkatalog", "Partner directory"),
     "calendar_title": ("Utlysningskalender", "Call calendar"),
+    # peer learning: joining a live session, answering, following the reveal (webui.participate)
+    "join_title": ("Gå med i ett träningspass", "Join a training session"),
+    "join_intro": (
+        "Skriv koden som visas på skärmen och ett smeknamn. Du behöver inget konto.",
+        "Enter the code shown on the screen and a nickname. You need no account.",
+    ),
+    "join_code": ("Kod", "Code"),
+    "join_code_hint": ("Sex tecken, till exempel K7M2QX.", "Six characters, for example K7M2QX."),
+    "nickname": ("Smeknamn", "Nickname"),
+    "nickname_hint": (
+        "Högst {n} tecken: bokstäver, siffror, mellanslag och . - _ '. Smeknamnet syns för utbildaren och på skärmen.",
+        "At most {n} characters: letters, digits, spaces and . - _ '. The trainer and the screen show it.",
+    ),
+    "join_button": ("Gå med", "Join"),
+    "join_unknown": (
+        "Det finns inget träningspass med den koden. Kontrollera koden på skärmen.",
+        "There is no training session with that code. Check the code on the screen.",
+    ),
+    "join_closed": ("Passet är avslutat. Det går inte längre att gå med.", "The session is closed. You can no longer join."),
+    "nickname_missing": ("Skriv ett smeknamn.", "Enter a nickname."),
+    "nickname_long": ("Smeknamnet får ha högst {n} tecken.", "The nickname may have at most {n} characters."),
+    "nickname_chars": ("Använd bara bokstäver, siffror, mellanslag och . - _ '", "Use only letters, digits, spaces and . - _ '"),
+    "live_choice": (
+        "Uppdatera sidan automatiskt medan jag väntar (var {n}:e sekund)",
+        "Update the page automatically while I wait (every {n} seconds)",
+    ),
+    "live_on": ("Sidan uppdateras automatiskt var {n}:e sekund.", "This page updates automatically every {n} seconds."),
+    "live_off": (
+        "Sidan uppdateras inte automatiskt. Uppdatera den själv för att se nya steg.",
+        "This page does not update itself. Reload it to see new steps.",
+    ),
+    "live_stop": ("Stäng av automatisk uppdatering", "Turn off automatic updates"),
+    "live_start": ("Uppdatera automatiskt var {n}:e sekund", "Update automatically every {n} seconds"),
+    "reload": ("Uppdatera nu", "Reload now"),
+    "updates": ("Uppdateringar", "Updates"),
+    "joined_as": ("Du är med som {name}.", "You have joined as {name}."),
+    "keep_link": (
+        "Spara länken för att komma tillbaka till dina svar, även från en annan enhet:",
+        "Keep this link to get back to your answers, even from another device:",
+    ),
+    "your_answers": ("Dina svar", "Your answers"),
+    "your_predictions": ("Dina gissningar", "Your predictions"),
+    "send_answers": ("Skicka mina svar", "Send my answers"),
+    "change_answers": ("Ändra mina svar", "Change my answers"),
+    "answers_saved": (
+        "Dina svar är sparade. Vänta på att utbildaren visar hur Vägvisare resonerar.",
+        "Your answers are saved. Wait for the trainer to reveal how Vägvisare reasons.",
+    ),
+    "answers_closed": ("Passet är avslutat. Inga fler svar tas emot.", "The session is closed. No more answers are taken."),
+    "answers_locked": (
+        "Resonemanget visas redan, så svaren kan inte längre ändras.",
+        "The reasoning is already being revealed, so answers can no longer be changed.",
+    ),
+    "answers_missing": ("Svara på varje fråga (eller välj Vet inte).", "Answer every question (or choose Don't know)."),
+    "not_in_scenario": (
+        "Svaret gäller en fråga som inte finns i detta scenario. Inget sparades.",
+        "The answer is for a question that is not in this scenario. Nothing was saved.",
+    ),
+    "not_a_participant": (
+        "Den här länken hör inte till någon deltagare. Gå med igen med koden på skärmen.",
+        "This link belongs to no participant. Join again with the code on the screen.",
+    ),
+    "reveal_waiting": ("Utbildaren har inte visat något steg ännu.", "The trainer has not revealed any step yet."),
+    "reveal_progress": ("{n} av {m} steg visade", "{n} of {m} steps revealed"),
+    "session_closed": ("Passet är avslutat.", "The session is closed."),
+    "the_case": ("Fallet", "The case"),
+    # peer learning: the trainer's screen, summary and export (webui.training)
+    "training_title": ("Träningspass", "Training sessions"),
+    "training_intro": (
+        "Starta ett pass från ett scenario. Deltagarna går med på sina telefoner med koden, utan konto.",
+        "Start a session from a scenario. Participants join on their phones with the code, without an account.",
+    ),
+    "training_start": ("Starta ett pass", "Start a session"),
+    "training_start_scenario": ("Starta pass", "Start session"),
+    "training_sessions": ("Pass", "Sessions"),
+    "training_none": ("Inga pass ännu.", "No sessions yet."),
+    "training_open": ("Öppet", "Open"),
+    "training_closed": ("Avslutat", "Closed"),
+    "training_state": ("Läge", "State"),
+    "training_started": ("Startat", "Started"),
+    "training_screen": ("Skärmen", "Screen"),
+    "join_with": ("Gå med på {url} med koden", "Join at {url} with the code"),
+    "joined_count": ("{n} deltagare har gått med, {a} har svarat.", "{n} participants have joined, {a} have answered."),
+    "participants": ("Deltagare", "Participants"),
+    "has_answered": ("har svarat", "has answered"),
+    "not_answered": ("svarar", "answering"),
+    "distribution": ("Fördelning av svaren", "Distribution of answers"),
+    "distribution_caption": ("{q} ({n} svar)", "{q} ({n} answers)"),
+    "count": ("Antal", "Count"),
+    "share": ("Andel", "Share"),
+    "right_answer": ("rätt svar", "right answer"),
+    "no_answers_in": ("Inga svar ännu.", "No answers yet."),
+    "reveal_controls": ("Visa resonemanget", "Reveal the reasoning"),
+    "reveal_next": ("Visa nästa steg", "Reveal the next step"),
+    "reveal_back": ("Dölj det senaste steget", "Hide the last step"),
+    "reveal_all": ("Visa alla steg", "Reveal every step"),
+    "session_controls": ("Passet", "The session"),
+    "close_session": ("Avsluta passet (inga fler svar)", "Close the session (no more answers)"),
+    "summary": ("Sammanfattning", "Summary"),
+    "export_md": ("Exportera som Markdown", "Export as Markdown"),
+    "delete_session": ("Radera passet", "Delete the session"),
+    "delete_session_confirm": (
+        "Passet och alla deltagares svar raderas nu från databasen och kan inte återskapas.",
+        "The session and every participant's answers are now deleted from the database and cannot be recovered.",
+    ),
+    "session_deleted": ("Passet är raderat.", "The session is deleted."),
+    "not_your_session": (
+        "Du kan bara styra pass som du själv har startat.",
+        "You can only control sessions that you started yourself.",
+    ),
+    "unknown_scenario": ("Det finns inget sådant scenario.", "There is no such scenario."),
+    "rule": ("Regel", "Rule"),
+    "overridden_rule": ("Gav {value}, men en annan slutsats vägde tyngre", "Gave {value}, but another conclusion took precedence"),
+    "step_question": ("Fråga", "Question"),
+    "step_input": ("Uppgift", "Input"),
+    "step_conclusion": ("Slutsats", "Conclusion"),
+    "session_of": ("Pass {code}, {date}", "Session {code}, {date}"),
+    "back_to_screen": ("Tillbaka till skärmen", "Back to the screen"),
+    "back_to_sessions": ("Alla pass", "All sessions"),
+    # peer learning alone (webui.selfstudy)
+    "study_title": ("Öva själv på ett scenario", "Practise a scenario alone"),
+    "study_intro": (
+        "Läs fallet, svara på frågorna, gissa slutsatsen och se sedan hur Vägvisare resonerar. "
+        "Dina svar sparas bara i din webbläsares sessionskaka, inte i vår databas.",
+        "Read the case, answer the questions, predict the conclusion, then see how Vägvisare reasons. "
+        "Your answers are kept only in your browser's session cookie, not in our database.",
+    ),
+    "study_play": ("Öva", "Practise"),
+    "study_show": ("Visa resonemanget", "Show the reasoning"),
+    "study_again": ("Försök igen", "Try again"),
+    "study_more": ("Fler scenarier", "More scenarios"),
+    "study_link": ("Öva själv på scenarier", "Practise scenarios alone"),
     "disclaimer": CORE["disclaimer"],
     # --- staff accounts and the audit log
     "staff_title": ("För personal", "For staff"),
@@ -259,6 +392,6 @@ WEB: dict[str, tuple[str, str]] = {
 
 
 def t(key: str, lang: str, **values) -> str:
-    sv, en = WEB[key] if key in WEB else CORE[key]
+    sv, en = WEB.get(key) or SCENARIO_MESSAGES.get(key) or CORE[key]
     text = en if lang == "en" else sv
     return text.format(**values) if values else text

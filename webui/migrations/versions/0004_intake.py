@@ -1,7 +1,7 @@
 """intake: submitted ideas, their attached consultations, additions, internal notes and events
 
 Revision ID: 0004
-Revises: 0002 (temporarily; 0003 once issue 14 is on main)
+Revises: 0003
 Create Date: 2026-12-01
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"  # 0003 once issue 14 (training sessions) is merged
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
