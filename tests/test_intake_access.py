@@ -1,6 +1,6 @@
 """Access to the intake, tried by every kind of visitor against every intake route and idea:
 anonymous, a submitter with their own private link, a submitter with a forged or another's link,
-a participant-like browser session (a case of their own, no account), an advisor of organisation
+a training participant (joined a live session of issue 14, with a case of their own, no account), an advisor of organisation
 A, an advisor of B, a trainer and an admin. Nothing beyond what is allowed: a 403 or 404 (or, for
 a GET without a sign-in, the foundation's redirect to the sign-in page), never another idea's
 data, never a 500. Then hostile input: huge fields, scripts, forged ids, missing consent, CSRF."""
@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from intake_helpers import ORG_A, ORG_B, URGENT, new_app, private_link, staff_client, submit
+from training_helpers import join, start_session
 from web_helpers import start, token
 
 from webui import intake_store
@@ -29,7 +30,10 @@ def world(shipped, tmp_path_factory):
     link_b = private_link(submit(sub_b, title=TITLE_B, organisation=ORG_B))
     with app.extensions["vagvisare_store"].engine.connect() as conn:
         ids = {i["organisation"]: i["id"] for i in intake_store.listing(conn, None)}
-    participant = app.test_client()
+    participant = app.test_client()  # a training participant's session (issue 14) with a case of its own
+    trainer_client, _ = staff_client(app, "trainer")
+    _screen, code = start_session(trainer_client, "mdr-step-counter-wellness")
+    assert join(participant, code, "Pat").status_code == 303
     start(participant, "mdr")
     clients = {
         "anonymous": app.test_client(),
@@ -38,7 +42,7 @@ def world(shipped, tmp_path_factory):
         "participant": participant,
         "advisor_a": staff_client(app, "advisor", ORG_A)[0],
         "advisor_b": staff_client(app, "advisor", ORG_B)[0],
-        "trainer": staff_client(app, "trainer")[0],
+        "trainer": trainer_client,
         "admin": staff_client(app, "admin")[0],
     }
     return {"app": app, "clients": clients, "links": {"a": link_a, "b": link_b}, "ids": {"a": ids[ORG_A], "b": ids[ORG_B]}}
