@@ -11,6 +11,8 @@ controls only the sessions they started, an admin any. The reveal is
 
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from engine.scenarios import tally
@@ -32,16 +34,25 @@ def _actor() -> str:
     return f"staff:{current_staff().id}"
 
 
-def _controlled(session_id: str):
-    """(session, scenario) when the signed-in trainer may control it; else a refusal to return."""
-    found = training_store().get(session_id)
-    scenario = book().get(found.scenario_id) if found else None
-    if found is None or scenario is None:
-        return None, refuse(404, "error_404")
-    staff = current_staff()
-    if staff.role != "admin" and found.owner != staff.id:
-        return None, refuse(403, "not_your_session")
-    return (found, scenario), None
+def controlled(view):
+    """A trainer's route on one session: signed in as a trainer (or admin) who may control it.
+
+    The view gets (session, scenario) instead of the id; a missing session is 404, another
+    trainer's 403."""
+
+    @functools.wraps(view)
+    @require_role(TRAINER)
+    def wrapped(session_id: str):
+        found = training_store().get(session_id)
+        scenario = book().get(found.scenario_id) if found else None
+        if found is None or scenario is None:
+            return refuse(404, "error_404")
+        staff = current_staff()
+        if staff.role != "admin" and found.owner != staff.id:
+            return refuse(403, "not_your_session")
+        return view(found, scenario)
+
+    return wrapped
 
 
 @bp.get("")
@@ -77,12 +88,8 @@ def _tally(found, scenario):
 
 
 @bp.get("/<session_id>")
-@require_role(TRAINER)
-def screen(session_id):
-    loaded, refusal = _controlled(session_id)
-    if refusal:
-        return refusal
-    found, scenario = loaded
+@controlled
+def screen(found, scenario):
     steps = book().steps(scenario, lang())
     shown = min(found.revealed, len(steps))
     people = training_store().participants(found.id)
@@ -106,12 +113,8 @@ def screen(session_id):
 
 
 @bp.post("/<session_id>/reveal")
-@require_role(TRAINER)
-def reveal(session_id):
-    loaded, refusal = _controlled(session_id)
-    if refusal:
-        return refusal
-    found, scenario = loaded
+@controlled
+def reveal(found, scenario):
     total = len(book().steps(scenario, lang()))
     action = request.form.get("action", "")
     if action not in ("next", "back", "all"):
@@ -122,24 +125,16 @@ def reveal(session_id):
 
 
 @bp.post("/<session_id>/close")
-@require_role(TRAINER)
-def close(session_id):
-    loaded, refusal = _controlled(session_id)
-    if refusal:
-        return refusal
-    found, _scenario = loaded
+@controlled
+def close(found, _scenario):
     training_store().close(found.id)
     audit.record(_actor(), "training.close", "training_session", found.id)
     return redirect(url_for("training.screen", session_id=found.id), 303)
 
 
 @bp.get("/<session_id>/summary")
-@require_role(TRAINER)
-def summary(session_id):
-    loaded, refusal = _controlled(session_id)
-    if refusal:
-        return refusal
-    found, scenario = loaded
+@controlled
+def summary(found, scenario):
     steps = book().steps(scenario, lang())
     result = _tally(found, scenario)
     return render_template(
@@ -155,12 +150,8 @@ def summary(session_id):
 
 
 @bp.get("/<session_id>/export.md")
-@require_role(TRAINER)
-def export(session_id):
-    loaded, refusal = _controlled(session_id)
-    if refusal:
-        return refusal
-    found, scenario = loaded
+@controlled
+def export(found, scenario):
     heading = t("session_of", lang(), code=found.code, date=found.created.strftime("%Y-%m-%d %H:%M UTC"))
     audit.record(_actor(), "training.export", "training_session", found.id)
     text = export_markdown(ws().kb, scenario, book().steps(scenario, lang()), _tally(found, scenario), lang(), heading)
@@ -172,22 +163,14 @@ def export(session_id):
 
 
 @bp.get("/<session_id>/delete")
-@require_role(TRAINER)
-def delete_confirm(session_id):
-    loaded, refusal = _controlled(session_id)
-    if refusal:
-        return refusal
-    found, scenario = loaded
+@controlled
+def delete_confirm(found, scenario):
     return render_template("training_delete.html", found=found, scenario=scenario)
 
 
 @bp.post("/<session_id>/delete")
-@require_role(TRAINER)
-def delete(session_id):
-    loaded, refusal = _controlled(session_id)
-    if refusal:
-        return refusal
-    found, _scenario = loaded
+@controlled
+def delete(found, _scenario):
     training_store().delete(found.id)
     audit.record(_actor(), "training.delete", "training_session", found.id)
     return render_template("training_deleted.html")
