@@ -70,6 +70,15 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> Located
     return result
 
 
+def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode):
+    """An unquoted date; an impossible one (2026-13-01) is a problem at its line, not a crash."""
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        raise yaml.constructor.ConstructorError(None, None, f"'{str(node.value)[:40]}' is not a real date", node.start_mark) from None
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
@@ -113,6 +122,8 @@ def parse_yaml(text: str, name: str, max_bytes: int = MAX_FILE_BYTES):
         what = exc.problem or str(exc)
         if "nesting depth" in what:
             raise YamlError(Problem(name, line, "the file is nested too deeply to read", "flatten the lists and mappings")) from None
+        if "is not a real date" in what:
+            raise YamlError(Problem(name, line, what, "write a real date as YYYY-MM-DD")) from None
         raise YamlError(
             Problem(
                 name,

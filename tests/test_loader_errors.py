@@ -49,6 +49,13 @@ def test_strict_load_raises_with_every_problem(tiny_kb):
     assert "demo.purpos" in str(info.value)
 
 
+def test_an_impossible_date_names_file_and_line(tiny_kb):
+    edit(tiny_kb, RULES, "    because: {sv: Tung., en: Heavy.}", "    because: {sv: Tung., en: Heavy.}\n    valid_from: 2026-13-01")
+    p = only_error(tiny_kb)
+    assert p.file == RULES and p.line > 0
+    assert p.message == "'2026-13-01' is not a real date" and "YYYY-MM-DD" in p.fix
+
+
 def test_broken_yaml_names_file_and_line(tiny_kb):
     edit(tiny_kb, RULES, "    because: {sv: Tung., en: Heavy.}", "    because: {sv: Tung., en: Heavy.\n   bad: [")
     p = only_error(tiny_kb)
