@@ -59,13 +59,14 @@ def form(organisation: str = ORG_A, **fields) -> dict:
 
 
 def submit(client, case_id: str | None = None, **fields):
-    """POST the submission form (a CSRF token from the form page); returns the response."""
+    """POST the submission form (a CSRF token from the form page); returns the response (the
+    receipt page after the redirect, or the form with its problems)."""
     page = client.get("/ideas/new" + (f"?case={case_id}" if case_id else "")).get_data(as_text=True)
     data = form(**fields)
     if case_id:
         data["case"] = case_id
     data.setdefault("csrf_token", token(page))
-    return client.post("/ideas/new", data=data)
+    return client.post("/ideas/new", data=data, follow_redirects=True)
 
 
 def private_link(response) -> str:

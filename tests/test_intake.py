@@ -11,7 +11,7 @@ import json
 
 import pytest
 import sqlalchemy as sa
-from intake_helpers import ORG_A, ORG_B, URGENT, new_app, private_link, staff_client, submit
+from intake_helpers import ORG_A, ORG_B, URGENT, form, new_app, private_link, staff_client, submit
 from web_helpers import run_through, start, token
 
 from webui import audit, intake_store, mail, storage
@@ -334,3 +334,15 @@ def test_with_many_dont_knows_the_flags_the_answers_decide_still_show(app):
     inbox = advisor.get("/staff/ideas").get_data(as_text=True)
     assert "data-urgent>" in inbox and "data-incomplete" in inbox
     assert "data-urgent>" in advisor.get("/staff/ideas?flag=disclosure_within_4_weeks_unfiled").get_data(as_text=True)
+
+
+def test_the_receipt_survives_a_reload_without_a_second_submission(app):
+    client = app.test_client()
+    page = client.get("/ideas/new").get_data(as_text=True)
+    data = {**form(), "csrf_token": token(page)}
+    r = client.post("/ideas/new", data=data)
+    assert r.status_code == 303 and r.headers["Location"].endswith("/receipt")
+    first = client.get(r.headers["Location"]).get_data(as_text=True)
+    again = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert first == again and "data-private-link" in first
+    assert app.test_client().get("/idea/" + "x" * 43 + "/receipt").status_code == 404

@@ -159,7 +159,7 @@ def test_forged_identifiers_are_404_never_500(world, forged):
     segment = quote(forged, safe="")
     for role in ("advisor_a", "submitter_a"):
         client = world["clients"][role]
-        for url in (f"/staff/ideas/{segment}", f"/idea/{segment}", f"/idea/{segment}/export.json"):
+        for url in (f"/staff/ideas/{segment}", f"/idea/{segment}", f"/idea/{segment}/receipt", f"/idea/{segment}/export.json"):
             r = client.get(url)
             assert r.status_code in (301, 308, 404, 405) or _denied(r, "GET"), (url, r.status_code)
             assert TITLE_A not in r.get_data(as_text=True) and TITLE_B not in r.get_data(as_text=True)

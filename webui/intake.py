@@ -130,8 +130,22 @@ def submit():
             t("mail_received_body", fields["lang"], ref=ref, org=org_name),
             conn=conn,
         )
-    link = url_for("intake.status", token=token, _external=True)
-    return render_template("intake_receipt.html", ref=ref, link=link, email=fields["email"], org_name=org_name)
+    # Post/redirect/get: reloading the receipt must not submit the idea again.
+    return redirect(url_for("intake.receipt", token=token), 303)
+
+
+@bp.get("/idea/<token>/receipt")
+def receipt(token):
+    """The receipt: the reference and the private link to keep (it is this page's own address too)."""
+    with db().connect() as conn:
+        idea = _by_token(conn, token)
+    return render_template(
+        "intake_receipt.html",
+        ref=reference(idea["id"]),
+        link=url_for("intake.status", token=token, _external=True),
+        email=idea["email"],
+        org_name=organisations().name(idea["organisation"], lang()),
+    )
 
 
 # --- through the private link -------------------------------------------------------------
