@@ -224,6 +224,9 @@ def test_inbox_filters_sorts_and_exports_csv(app):
     assert "ideas.export_csv" in [e["action"] for e in audit.entries(_engine(app))]
     admin, _ = staff_client(app, "admin")
     assert "Elsewhere" in admin.get("/staff/ideas").get_data(as_text=True)
+    only_b = admin.get(f"/staff/ideas?organisation={ORG_B}").get_data(as_text=True)
+    assert "Elsewhere" in only_b and "Alpha" not in only_b
+    assert "Elsewhere" not in advisor.get(f"/staff/ideas?organisation={ORG_B}").get_data(as_text=True)  # never widens
 
 
 def test_dashboard_counts_charts_and_exports(app):

@@ -70,6 +70,7 @@ def _filters(args) -> dict:
         "priority": args.get("priority") if args.get("priority") in PRIORITIES else "",
         "flag": args.get("flag") if args.get("flag") in flags else "",
         "assignee": (args.get("assignee") or "")[:64],
+        "organisation": args.get("organisation") if args.get("organisation") in organisations().ids() else "",
         "sort": args.get("sort") if args.get("sort") in SORTS else "received",
         "order": "asc" if args.get("order") == "asc" else "desc",
     }
@@ -81,6 +82,8 @@ def _matching(conn, staff, f: dict) -> list[dict]:
     found = intake_store.listing(conn, _scope(staff), f["status"] or None, assignee)
     if f["assignee"] == "none":
         found = [i for i in found if not i["assignee"]]
+    if f["organisation"]:  # only narrows: an advisor's scope is their own organisation already
+        found = [i for i in found if i["organisation"] == f["organisation"]]
     if f["priority"]:
         found = [i for i in found if effective_priority(i) == f["priority"]]
     if f["flag"]:
@@ -152,6 +155,7 @@ def inbox():
         people=[(s.id, s.name) for s in people if s.role in ADVISORS],
         sorts=SORTS,
         all_orgs=staff.role == "admin",
+        organisations=[(o, organisations().name(o, lang())) for o in organisations().ids()],
     )
 
 
