@@ -70,7 +70,7 @@ def _filters(args) -> dict:
         "priority": args.get("priority") if args.get("priority") in PRIORITIES else "",
         "flag": args.get("flag") if args.get("flag") in flags else "",
         "assignee": (args.get("assignee") or "")[:64],
-        "organisation": args.get("organisation") if args.get("organisation") in organisations().ids() else "",
+        "organisation": args.get("organisation") if args.get("organisation") in organisations().ids else "",
         "sort": args.get("sort") if args.get("sort") in SORTS else "received",
         "order": "asc" if args.get("order") == "asc" else "desc",
     }
@@ -155,7 +155,7 @@ def inbox():
         people=[(s.id, s.name) for s in people if s.role in ADVISORS],
         sorts=SORTS,
         all_orgs=staff.role == "admin",
-        organisations=[(o, organisations().name(o, lang())) for o in organisations().ids()],
+        organisations=[(o, organisations().name(o, lang())) for o in organisations().ids],
     )
 
 
