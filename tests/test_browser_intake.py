@@ -6,31 +6,10 @@ the submission form, the receipt, the submitter's page, the inbox, the idea page
 
 from __future__ import annotations
 
-import os
-import tempfile
 import threading
-from pathlib import Path
 
 import pytest
-
-CHROMIUM = os.environ.get("VAGVISARE_CHROMIUM", "/usr/bin/chromium")
-AXE = Path(__file__).parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"no Chromium at {CHROMIUM} (.ci/run installs Debian's chromium)", allow_module_level=True)
-if not AXE.exists():
-    pytest.skip(f"axe-core is not installed at {AXE} (run: npm --prefix tests/browser ci)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
+from test_browser import axe, browser, new_page, shots  # noqa: F401  (fixtures shared with the other browser tests)
 
 
 @pytest.fixture(scope="module")
@@ -51,41 +30,18 @@ def site(shipped, tmp_path_factory):
     srv.shutdown()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield b
-        b.close()
-
-
-def _page(browser):
-    context = browser.new_context(bypass_csp=True, viewport={"width": 1000, "height": 900})
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1") else route.abort())
-    return context.new_page()
-
-
-def _axe(page, name: str) -> None:
-    folder = Path(os.environ.get("VAGVISARE_SCREENSHOTS") or tempfile.gettempdir())
-    page.screenshot(path=str(folder / f"intake-{name}.png"), full_page=True)
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
-    violations = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
-    assert violations == [], f"{name}: {violations}"
-
-
 def _pick(page, name: str, value: str) -> None:
     box = page.locator(f'input[name="{name}"][value="{value}"]')
     page.locator(f'label[for="{box.get_attribute("id")}"]').click()
 
 
-def test_from_submission_to_the_advisors_inbox(browser, site):
+def test_from_submission_to_the_advisors_inbox(browser, site, shots):  # noqa: F811
     url, advisor_email = site
-    page = _page(browser)
+    page = new_page(browser)
     page.goto(f"{url}/?lang=sv")
     with page.expect_navigation():
         page.locator("a[data-submit-idea]").click()
-    _axe(page, "form")
+    axe(page, "intake-form", shots)
     page.fill("#f-title", "Sutur som mäter spänning")
     page.fill("#f-description", "En sutur som varnar när såret riskerar att öppnas.")
     page.fill("#f-need", "Sårruptur efter bukkirurgi.")
@@ -101,17 +57,17 @@ def test_from_submission_to_the_advisors_inbox(browser, site):
     with page.expect_navigation():
         page.locator("button.primary").click()
     assert page.locator("[role=alert]").count() == 1  # consent not given: the form says so, nothing sent
-    _axe(page, "form-error")
+    axe(page, "intake-form-error", shots)
     page.locator('label[for="f-consent"]').click()
     with page.expect_navigation():
         page.locator("button.primary").click()
     link = page.locator("a[data-private-link]").get_attribute("href")
-    _axe(page, "receipt")
+    axe(page, "intake-receipt", shots)
     page.goto(link)
     assert page.locator("dd[data-status='new']").count() == 1
-    _axe(page, "status")
+    axe(page, "intake-status", shots)
 
-    staff = _page(browser)
+    staff = new_page(browser)
     staff.goto(f"{url}/staff/ideas?lang=en")
     staff.fill("input[name=email]", advisor_email)
     staff.fill("input[name=password]", "correct horse battery staple")
@@ -121,13 +77,13 @@ def test_from_submission_to_the_advisors_inbox(browser, site):
     row = staff.locator("tr[data-idea]")
     assert row.count() == 1 and "urgent" == row.locator("td[data-priority]").get_attribute("data-priority")
     assert row.locator("[data-urgent]").count() == 1  # disclosure within four weeks, nothing filed
-    _axe(staff, "inbox")
+    axe(staff, "intake-inbox", shots)
     with staff.expect_navigation():
         row.locator("a").first.click()
     for d in staff.locator("details.how").all():
         d.locator("summary").first.click()
     assert staff.locator("[data-fact='triage.priority']").get_attribute("data-value") == "urgent"
-    _axe(staff, "idea")
+    axe(staff, "intake-idea", shots)
     staff.goto(f"{url}/staff/dashboard")
     assert staff.locator("img.chart").count() == 4
-    _axe(staff, "dashboard")
+    axe(staff, "intake-dashboard", shots)
