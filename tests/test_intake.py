@@ -349,3 +349,28 @@ def test_the_receipt_survives_a_reload_without_a_second_submission(app):
     again = client.get(r.headers["Location"]).get_data(as_text=True)
     assert first == again and "data-private-link" in first
     assert app.test_client().get("/idea/" + "x" * 43 + "/receipt").status_code == 404
+
+
+def test_retention_purges_only_finished_ideas_and_only_when_set(app):
+    import datetime as dt
+
+    from webui import purge
+
+    client = app.test_client()
+    for title in ("Finished", "Ongoing"):
+        submit(client, title=title)
+    engine = _engine(app)
+    with engine.begin() as conn:
+        ideas = {i["title"]: i for i in intake_store.listing(conn, None)}
+        intake_store.set_status(conn, ideas["Finished"], "closed", "Not novel", "staff:x")
+        conn.execute(intake_store.ideas.update().values(updated=storage.now() - dt.timedelta(days=800)))
+    assert "finished ideas" not in purge(app)  # not set: every idea is kept
+    app.config["IDEA_RETENTION_DAYS"] = 730
+    try:
+        assert purge(app)["finished ideas"] == 1
+    finally:
+        app.config["IDEA_RETENTION_DAYS"] = 0
+    with engine.connect() as conn:
+        left = [i["title"] for i in intake_store.listing(conn, None)]
+    assert "Ongoing" in left and "Finished" not in left
+    assert [e["action"] for e in audit.entries(engine, subject_id=ideas["Finished"]["id"])][0] == "idea.purged"

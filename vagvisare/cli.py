@@ -330,15 +330,21 @@ if __name__ == "__main__":
 @main.command("serve", context_settings=CONTEXT)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--purge", is_flag=True, help="Delete saved consultations older than the retention time, then exit.")
+@click.option(
+    "--purge",
+    is_flag=True,
+    help="Delete what is past its retention time (consultations, training sessions, finished ideas if set), then exit.",
+)
 def serve(host: str, port: int, purge: bool) -> None:
     """Serve the web UI (for production, run gunicorn 'webui:create_app()' instead; see the README)."""
     from webui import create_app
 
     app = create_app({"SESSION_COOKIE_SECURE": False} if host in ("127.0.0.1", "localhost") else None)
     if purge:
-        n = app.extensions["vagvisare_store"].purge(app.config["RETENTION_DAYS"])
-        click.echo(f"deleted {n} saved consultation(s) older than {app.config['RETENTION_DAYS']} days")
+        from webui import purge as purge_old
+
+        for what, n in purge_old(app).items():
+            click.echo(f"deleted {n} {what}")
         return
     click.echo(f"Vägvisare: http://{host}:{port}/")
     app.run(host=host, port=port, debug=False, use_reloader=False)

@@ -17,6 +17,7 @@ from flask import Flask
 DEFAULTS = {
     "DATABASE_URL": None,  # None: a SQLite file in the instance folder
     "RETENTION_DAYS": 90,
+    "IDEA_RETENTION_DAYS": 0,  # 0: submitted ideas are kept; else handed-over/closed ones untouched this long are deleted
     "MAX_CONTENT_LENGTH": 256 * 1024,  # a form or API request is far smaller; 413 above this
     "SESSION_COOKIE_SECURE": True,
     "SESSION_COOKIE_HTTPONLY": True,
@@ -120,11 +121,35 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(dashboard.bp)
 
     @app.cli.command("purge")
-    def purge() -> None:  # flask --app webui purge
-        print(app.extensions["vagvisare_store"].purge(app.config["RETENTION_DAYS"]))
-        print(app.extensions["vagvisare_training"].purge(app.config["RETENTION_DAYS"]), "training sessions")
+    def purge_cmd() -> None:  # flask --app webui purge
+        for what, n in purge(app).items():
+            print(f"deleted {n} {what}")
 
     return app
+
+
+def purge(app: Flask) -> dict[str, int]:
+    """Delete what is past its retention time; returns how many of each.
+
+    Saved consultations and training sessions untouched for RETENTION_DAYS. Submitted ideas only
+    when IDEA_RETENTION_DAYS is set, and only those handed over or closed and untouched that
+    long: they are the advisors' work, so by default they are kept. The audit log records each
+    purged idea (its id only)."""
+    from webui import audit, intake_store
+
+    days = app.config["RETENTION_DAYS"]
+    counts = {
+        "saved consultations": app.extensions["vagvisare_store"].purge(days),
+        "training sessions": app.extensions["vagvisare_training"].purge(days),
+    }
+    idea_days = app.config["IDEA_RETENTION_DAYS"]
+    if idea_days:
+        with app.extensions["vagvisare_store"].engine.begin() as conn:
+            gone = intake_store.purge_finished(conn, idea_days)
+            for idea_id in gone:
+                audit.record("system", "idea.purged", "idea", idea_id, f"retention={idea_days}d", conn=conn)
+        counts["finished ideas"] = len(gone)
+    return counts
 
 
 def _local_secret() -> str:

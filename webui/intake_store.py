@@ -9,6 +9,7 @@ does not hand out the links. Deleting an idea removes every row that belongs to 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import secrets
@@ -243,3 +244,13 @@ def delete(conn, idea_id: str) -> None:
     for table in CHILDREN:
         conn.execute(table.delete().where(table.c.idea_id == idea_id))
     conn.execute(ideas.delete().where(ideas.c.id == idea_id))
+
+
+def purge_finished(conn, days: int) -> list[str]:
+    """Delete ideas handed over or closed and untouched for `days` days; returns their ids.
+    Ideas still being worked on are never purged, whatever their age."""
+    cutoff = now() - dt.timedelta(days=days)
+    old = conn.execute(sa.select(ideas.c.id).where(ideas.c.status.in_(NEEDS_REASON), ideas.c.updated < cutoff)).scalars().all()
+    for idea_id in old:
+        delete(conn, idea_id)
+    return list(old)
