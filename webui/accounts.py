@@ -45,6 +45,11 @@ class Staff:
     role: str
     organisation: str | None
 
+    @property
+    def actor(self) -> str:
+        """How the audit log names this staff member."""
+        return f"staff:{self.id}"
+
 
 class AccountError(ValueError):
     """A staff account that cannot be made as asked; the message says what to change.
@@ -249,7 +254,7 @@ def sign_in():
     now = storage.now()
     with storage.db().begin() as conn:
         conn.execute(storage.staff_sessions.insert().values(token_hash=_digest(token), staff_id=staff.id, created=now, last_seen=now))
-        record(f"staff:{staff.id}", "staff.signed_in", "staff", staff.id, conn=conn)
+        record(staff.actor, "staff.signed_in", "staff", staff.id, conn=conn)
     session[SESSION_KEY] = token
     session.permanent = True
     g.pop("staff", None)

@@ -58,5 +58,5 @@ def audit_page():
     page = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
     subject = (request.args.get("subject") or "").strip()[:64] or None
     rows = entries(storage.db(), subject_id=subject, limit=PAGE + 1, offset=(page - 1) * PAGE)
-    record(f"staff:{current_staff().id}", "audit.viewed", "audit", subject or "*")
+    record(current_staff().actor, "audit.viewed", "audit", subject or "*")
     return render_template("audit.html", rows=rows[:PAGE], page=page, more=len(rows) > PAGE, subject=subject or "")

@@ -13,10 +13,11 @@ from collections import Counter
 from flask import Blueprint, Response, abort, render_template
 
 from webui import accounts, audit, charts, intake_store
-from webui.inbox import ADVISORS, _scope, actor
-from webui.intake_common import db, organisations
+from webui.inbox import ADVISORS, _scope
+from webui.intake_common import organisations
 from webui.intake_store import STATUSES
 from webui.messages import t
+from webui.storage import db
 from webui.web import lang, ws
 
 bp = Blueprint("dashboard", __name__)
@@ -59,7 +60,7 @@ def dashboard():
     staff = accounts.current_staff()
     rows = _figures(staff)
     breakdowns = [(key, title, counts, charts.bar_chart(title, counts) if counts else None) for key, title, counts in tables(rows, lang())]
-    audit.record(actor(staff), "dashboard.view", "organisation", staff.organisation or "*")
+    audit.record(staff.actor, "dashboard.view", "organisation", staff.organisation or "*")
     return render_template("dashboard.html", breakdowns=breakdowns, total=len(rows))
 
 
@@ -70,7 +71,7 @@ def export(fmt):
         abort(404)
     staff = accounts.current_staff()
     breakdowns = tables(_figures(staff), lang())
-    audit.record(actor(staff), "dashboard.export", "organisation", staff.organisation or "*", fmt)
+    audit.record(staff.actor, "dashboard.export", "organisation", staff.organisation or "*", fmt)
     headers = {"Content-Disposition": f'attachment; filename="vagvisare-dashboard.{fmt}"'}
     if fmt == "csv":
         out = io.StringIO()

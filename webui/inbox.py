@@ -17,20 +17,17 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from engine.errors import AnswerError
 from webui import accounts, audit, explained, intake_store, mail
-from webui.intake_common import LIMITS, db, organisations, reference
+from webui.intake_common import LIMITS, organisations, reference
 from webui.intake_store import NEEDS_REASON, NEXT_STATUS, PRIORITIES, STATUSES
 from webui.intake_triage import FLAGS, URGENT_FLAGS
 from webui.messages import t
+from webui.storage import db
 from webui.web import lang, tr, ws
 
 bp = Blueprint("inbox", __name__)
 
 ADVISORS = ("advisor", "admin")
 SORTS = ("received", "priority", "status", "title")
-
-
-def actor(staff) -> str:
-    return f"staff:{staff.id}"
 
 
 def _scope(staff) -> str | None:
@@ -142,7 +139,7 @@ def inbox():
     names = _names()
     with db().begin() as conn:
         rows = [_row(i, names, lang()) for i in _matching(conn, staff, f)]
-        audit.record(actor(staff), "ideas.list", "organisation", staff.organisation or "*", conn=conn)
+        audit.record(staff.actor, "ideas.list", "organisation", staff.organisation or "*", conn=conn)
     kb = ws().kb
     people = [s for s, active in accounts.list_staff(db()) if active and (staff.role == "admin" or s.organisation == staff.organisation)]
     return render_template(
@@ -197,7 +194,7 @@ def inbox_csv():
             row = _row(idea, names, lang())
             row["flags"] = row["flags"] + [f"({x})" for x in row["flags_possible"]]
             writer.writerow([_cell(row[c]) for c in CSV_COLUMNS])
-        audit.record(actor(staff), "ideas.export_csv", "organisation", staff.organisation or "*", f"{len(ideas)} ideas", conn=conn)
+        audit.record(staff.actor, "ideas.export_csv", "organisation", staff.organisation or "*", f"{len(ideas)} ideas", conn=conn)
     return Response(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="vagvisare-ideas.csv"'})
 
 
@@ -273,7 +270,7 @@ def idea(idea_id):
     staff = accounts.current_staff()
     with db().begin() as conn:
         found = _idea_or_404(conn, staff, idea_id)
-        audit.record(actor(staff), "idea.view", "idea", found["id"], conn=conn)
+        audit.record(staff.actor, "idea.view", "idea", found["id"], conn=conn)
         return _idea_page(conn, staff, found)
 
 
@@ -298,8 +295,8 @@ def assign(idea_id):
         people = {s.id: s for s in colleagues(found["organisation"])}
         if wanted and wanted not in people:
             return _idea_page(conn, staff, found, {"assign": tr("error_400")}, 400)
-        intake_store.assign(conn, found, wanted or None, actor(staff))
-        audit.record(actor(staff), "idea.assign", "idea", found["id"], f"assignee={wanted or '-'}", conn=conn)
+        intake_store.assign(conn, found, wanted or None, staff.actor)
+        audit.record(staff.actor, "idea.assign", "idea", found["id"], f"assignee={wanted or '-'}", conn=conn)
         if wanted:
             person = people[wanted]
             ref = reference(found["id"])
@@ -320,8 +317,8 @@ def move(idea_id):
             return _idea_page(conn, staff, found, {"status": tr("error_400")}, 400)
         if too_long or (to in NEEDS_REASON and not reason):
             return _idea_page(conn, staff, found, {"status": too_long or tr("err_reason")}, 400)
-        intake_store.set_status(conn, found, to, reason or None, actor(staff))
-        audit.record(actor(staff), "idea.status", "idea", found["id"], f"{found['status']}->{to}", conn=conn)
+        intake_store.set_status(conn, found, to, reason or None, staff.actor)
+        audit.record(staff.actor, "idea.status", "idea", found["id"], f"{found['status']}->{to}", conn=conn)
         ref = reference(found["id"])
         mail.queue(
             found["email"],
@@ -342,7 +339,7 @@ def note(idea_id):
         if too_long or not text:
             return _idea_page(conn, staff, found, {"note": too_long or tr("err_required", field=tr("note").lower())}, 400)
         intake_store.add_note(conn, found["id"], staff.id, text)
-        audit.record(actor(staff), "idea.note", "idea", found["id"], conn=conn)
+        audit.record(staff.actor, "idea.note", "idea", found["id"], conn=conn)
     return _back(idea_id)
 
 
@@ -355,13 +352,13 @@ def override(idea_id):
     with db().begin() as conn:
         found = _idea_or_404(conn, staff, idea_id)
         if request.form.get("action") == "clear":
-            intake_store.override_priority(conn, found, None, None, actor(staff))
-            audit.record(actor(staff), "idea.priority", "idea", found["id"], "override removed", conn=conn)
+            intake_store.override_priority(conn, found, None, None, staff.actor)
+            audit.record(staff.actor, "idea.priority", "idea", found["id"], "override removed", conn=conn)
             return _back(idea_id)
         if wanted not in PRIORITIES:
             return _idea_page(conn, staff, found, {"priority": tr("error_400")}, 400)
         if too_long or not reason:
             return _idea_page(conn, staff, found, {"priority": too_long or tr("err_reason")}, 400)
-        intake_store.override_priority(conn, found, wanted, reason, actor(staff))
-        audit.record(actor(staff), "idea.priority", "idea", found["id"], f"override={wanted}", conn=conn)
+        intake_store.override_priority(conn, found, wanted, reason, staff.actor)
+        audit.record(staff.actor, "idea.priority", "idea", found["id"], f"override={wanted}", conn=conn)
     return _back(idea_id)

@@ -10,7 +10,7 @@ from flask import current_app
 
 from engine.errors import KnowledgeBaseError
 from engine.intake_register import IntakeRegister, load_intake
-from webui.web import store, ws
+from webui.web import ws
 
 #: Size limits of every field (characters); more is refused with a message, never cut.
 LIMITS = {
@@ -37,11 +37,6 @@ def organisations() -> IntakeRegister:
             raise KnowledgeBaseError(problems)
         cache["intake"] = register
     return cache["intake"]
-
-
-def db():
-    """The database engine the cases live in; the intake tables are in the same database."""
-    return store().engine
 
 
 def reference(idea_id: str) -> str:

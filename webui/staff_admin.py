@@ -24,10 +24,6 @@ def organisation_choices() -> list[tuple[str, str]]:
     return [(o.id, o.name.get(lang())) for o in organisations().organisations]
 
 
-def _actor() -> str:
-    return f"staff:{current_staff().id}"
-
-
 def _accounts_page(problem: str | None = None, given: dict | None = None, shown: tuple[str, str] | None = None, status: int = 200):
     return (
         render_template(
@@ -63,7 +59,7 @@ def add_account():
         made = accounts.create_staff(storage.db(), given["email"], given["name"], given["role"], organisation, password)
     except AccountError as exc:
         return _accounts_page(exc.key, given, status=400)
-    audit.record(_actor(), "staff.created", "staff", made.id, f"role={made.role} organisation={made.organisation or '-'}")
+    audit.record(current_staff().actor, "staff.created", "staff", made.id, f"role={made.role} organisation={made.organisation or '-'}")
     return _accounts_page(shown=(made.email, password))
 
 
@@ -82,12 +78,12 @@ def change_account(staff_id: str, action: str):
         if member.id == current_staff().id:
             return _accounts_page("account_not_self", status=400)
         accounts.set_active(storage.db(), member.email, action == "enable")
-        audit.record(_actor(), f"staff.{action}d", "staff", member.id)
+        audit.record(current_staff().actor, f"staff.{action}d", "staff", member.id)
         return _accounts_page()
     if action == "reset":
         password = secrets.token_urlsafe(12)
         accounts.set_password(storage.db(), member.email, password)
-        audit.record(_actor(), "staff.password_reset", "staff", member.id)
+        audit.record(current_staff().actor, "staff.password_reset", "staff", member.id)
         return _accounts_page(shown=(member.email, password))
     abort(404)
 
@@ -107,5 +103,5 @@ def own_password():
         accounts.set_password(storage.db(), me.email, new, keep_session=session.get(accounts.SESSION_KEY))
     except AccountError:
         return render_template("staff_password.html", problem="password_rules", done=False), 400
-    audit.record(f"staff:{me.id}", "staff.password_changed", "staff", me.id)
+    audit.record(me.actor, "staff.password_changed", "staff", me.id)
     return render_template("staff_password.html", problem=None, done=True)

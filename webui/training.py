@@ -30,10 +30,6 @@ bp = Blueprint("training", __name__, url_prefix="/training")
 TRAINER = "trainer"
 
 
-def _actor() -> str:
-    return f"staff:{current_staff().id}"
-
-
 def controlled(view):
     """A trainer's route on one session: signed in as a trainer (or admin) who may control it.
 
@@ -77,7 +73,7 @@ def start():
     if scenario is None:
         return refuse(400, "unknown_scenario")
     found = training_store().start(scenario.id, current_staff().id)
-    audit.record(_actor(), "training.start", "training_session", found.id, f"scenario {scenario.id}")
+    audit.record(current_staff().actor, "training.start", "training_session", found.id, f"scenario {scenario.id}")
     live.choose(bool(request.form.get("live")))
     return redirect(url_for("training.screen", session_id=found.id), 303)
 
@@ -128,7 +124,7 @@ def reveal(found, scenario):
 @controlled
 def close(found, _scenario):
     training_store().close(found.id)
-    audit.record(_actor(), "training.close", "training_session", found.id)
+    audit.record(current_staff().actor, "training.close", "training_session", found.id)
     return redirect(url_for("training.screen", session_id=found.id), 303)
 
 
@@ -153,7 +149,7 @@ def summary(found, scenario):
 @controlled
 def export(found, scenario):
     heading = t("session_of", lang(), code=found.code, date=found.created.strftime("%Y-%m-%d %H:%M UTC"))
-    audit.record(_actor(), "training.export", "training_session", found.id)
+    audit.record(current_staff().actor, "training.export", "training_session", found.id)
     text = export_markdown(ws().kb, scenario, book().steps(scenario, lang()), _tally(found, scenario), lang(), heading)
     return Response(
         text,
@@ -172,5 +168,5 @@ def delete_confirm(found, scenario):
 @controlled
 def delete(found, _scenario):
     training_store().delete(found.id)
-    audit.record(_actor(), "training.delete", "training_session", found.id)
+    audit.record(current_staff().actor, "training.delete", "training_session", found.id)
     return render_template("training_deleted.html")
