@@ -112,7 +112,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(participate.bp)
     app.register_blueprint(selfstudy.bp)
     app.register_blueprint(training.bp)
-    accounts.init(app)
+    app.register_blueprint(accounts.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(staff_admin.bp)
     mail.init(app)

@@ -275,11 +275,3 @@ def sign_out():
 @require_role(*ROLES)
 def home():
     return render_template("staff_home.html", staff=current_staff())
-
-
-def init(app) -> None:
-    app.register_blueprint(bp)
-
-    @app.context_processor
-    def staff_in_templates():
-        return {"current_staff": current_staff}
