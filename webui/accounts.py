@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import re
 import secrets
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -23,11 +22,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 
 from webui import storage, throttle
+from webui.web import EMAIL
 
 ROLES = ("advisor", "trainer", "admin")
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1024  # Argon2 hashes anything, but a megabyte password is an attack, not a password
-EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
 SESSION_KEY = "staff_token"
 TOUCH_EVERY = dt.timedelta(seconds=60)  # write last_seen at most once a minute
 

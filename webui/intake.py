@@ -17,10 +17,10 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from engine.errors import AnswerError
 from explanations import render
 from webui import audit, intake_store, intake_triage, mail, throttle
-from webui.intake_common import EMAIL, LIMITS, PHONE, organisations, reference
+from webui.intake_common import LIMITS, PHONE, organisations, reference
 from webui.messages import t
 from webui.storage import db
-from webui.web import Case, lang, tr, ws
+from webui.web import EMAIL, Case, lang, tr, ws
 
 bp = Blueprint("intake", __name__)
 

@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app
-
-from engine.errors import KnowledgeBaseError
 from engine.intake_register import IntakeRegister, load_intake
-from webui.web import ws
+from webui.web import register
 
 #: Size limits of every field (characters); more is refused with a message, never cut.
 LIMITS = {
@@ -24,19 +21,12 @@ LIMITS = {
     "note": 4000,
     "reason": 1000,
 }
-EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
 PHONE = re.compile(r"^[0-9+()\-. ]*$")
 
 
 def organisations() -> IntakeRegister:
     """The receiving organisations (knowledge_base/intake.yaml), loaded once per app."""
-    cache = current_app.extensions.setdefault("vagvisare_registers", {})
-    if "intake" not in cache:
-        register, problems = load_intake(ws().kb.root)
-        if register is None:
-            raise KnowledgeBaseError(problems)
-        cache["intake"] = register
-    return cache["intake"]
+    return register("intake", load_intake)
 
 
 def reference(idea_id: str) -> str:

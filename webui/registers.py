@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from engine.call_calendar import load_calendar, upcoming
 from engine.countries import load_countries
 from engine.directory import ROLES, load_directory, search, suggest
-from engine.errors import AnswerError, KnowledgeBaseError
+from engine.errors import AnswerError
 from engine.partner_table import KINDS, MAX_ROWS, counts_from_partners, rows_from_data
 from explanations.jsonview import plain
-from webui.web import Case, lang, ws
+from webui.web import Case, lang, register, ws
 
 bp = Blueprint("registers", __name__)
 MODULE = "consortium"
@@ -22,26 +22,16 @@ INSTRUMENT = "consortium.instrument"
 BLANK_ROWS = 3
 
 
-def _register(name, loader):
-    cache = current_app.extensions.setdefault("vagvisare_registers", {})
-    if name not in cache:
-        data, problems = loader(ws().kb.root)
-        if data is None:
-            raise KnowledgeBaseError(problems)
-        cache[name] = data
-    return cache[name]
-
-
 def directory():
-    return _register("directory", load_directory)
+    return register("directory", load_directory)
 
 
 def countries():
-    return _register("countries", load_countries)
+    return register("countries", load_countries)
 
 
 def calendar():
-    return _register("calendar", load_calendar)
+    return register("calendar", load_calendar)
 
 
 def gap_suggestions(case: Case, outcome) -> list:

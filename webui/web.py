@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from urllib.parse import urlencode
 
 from flask import abort, current_app, g, request, session
 
+from engine.errors import KnowledgeBaseError
 from engine.session import Consultation, Workspace
 from explanations.jsonview import plain
 from webui.messages import t
@@ -22,6 +24,23 @@ def ws() -> Workspace:
 
 def store():
     return current_app.extensions["vagvisare_store"]
+
+
+#: An e-mail address as staff accounts and submissions accept it: no spaces, and none of the
+#: characters that could break out of a mail header (<>"',;).
+EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}@[^@\s<>\"',;]{1,190}\.[^@\s<>\"',;]{2,63}$")
+
+
+def register(name: str, loader):
+    """A register of the knowledge base (directory, calendar, intake …), read once per app;
+    KnowledgeBaseError if it cannot be read (`vagvisare check` says why)."""
+    cache = current_app.extensions.setdefault("vagvisare_registers", {})
+    if name not in cache:
+        data, problems = loader(ws().kb.root)
+        if data is None:
+            raise KnowledgeBaseError(problems)
+        cache[name] = data
+    return cache[name]
 
 
 def lang() -> str:
